@@ -1,0 +1,225 @@
+import type { Diagnostic, Severity } from "../diagnostics/diagnostic.js";
+import { parseFormula, type FormulaParse } from "../formula/parse.js";
+import type { FormulaExpr } from "../formula/ast.js";
+import * as A from "../syntax/ast.js";
+import { decodeBlock, decodeQuoted } from "../syntax/strings.js";
+import type { Target } from "../schema/graders.js";
+import { type FileAccess, type FileResult, nodeFiles, readProjectFile } from "./files.js";
+import { isGraderKind, modelKinds } from "./kinds.js";
+import { namespacesOf, type Namespaces } from "./namespaces.js";
+import { scanTemplates, type TemplateProblem, type TemplateRef } from "./templates.js";
+
+export interface CheckOptions {
+  /** `rft` (fine-tuning graders, `/graders/run`) or `evals` (Evals testing criteria). */
+  readonly target?: Target;
+  /** The `.grade` file's path: `file()` reads relative to it. */
+  readonly filename?: string;
+  /** The project root; `file()` refuses anything outside it. Default: the working directory. */
+  readonly root?: string;
+  readonly files?: FileAccess;
+}
+
+/** A rule's report: severity defaults to the rule's own. */
+export type Report = Omit<Diagnostic, "rule" | "severity" | "file"> & { readonly severity?: Severity };
+
+/** A string that may hold `{{ }}` templates, with where it came from. */
+export interface TemplateString {
+  readonly node: A.Value;
+  readonly text: string;
+  readonly refs: readonly TemplateRef[];
+  readonly problems: readonly TemplateProblem[];
+}
+
+export interface FormulaInfo {
+  readonly multi: A.Grader;
+  readonly field: A.Field;
+  readonly text: string;
+  readonly expr: FormulaExpr | undefined;
+  readonly problems: FormulaParse["problems"];
+  /** Maps a span inside the formula text to source offsets. */
+  readonly toSource: (span: A.Span) => A.Span;
+}
+
+/** Everything rules share: the document, the options, and analyses computed once. */
+export class CheckContext {
+  readonly target: Target;
+  readonly namespaces: Namespaces;
+  readonly graders: readonly A.Grader[];
+  private readonly formulas = new Map<A.Grader, FormulaInfo | undefined>();
+  private readonly fileResults = new Map<A.CallValue, FileResult>();
+  private templateCache: TemplateString[] | undefined;
+
+  constructor(
+    readonly document: A.Document,
+    readonly text: string,
+    readonly options: CheckOptions,
+    readonly hasSyntaxErrors: boolean,
+  ) {
+    this.target = options.target ?? targetPragma(document) ?? "rft";
+    this.namespaces = namespacesOf(document);
+    const graders: A.Grader[] = [];
+    if (document.grader) A.walk(document.grader, (node) => void (node.kind === "Grader" && graders.push(node)));
+    this.graders = graders;
+  }
+
+  /** The multi grader that holds `grader` in its `graders` map, if any. */
+  parentOf(grader: A.Grader): A.Grader | undefined {
+    for (const g of this.graders) {
+      const map = A.fieldOf(g, "graders")?.value;
+      if (map?.kind === "GraderMap" && map.entries.some((e) => e.grader === grader)) return g;
+    }
+    return undefined;
+  }
+
+  /** Source offset of each character of a string value (for spans inside strings). */
+  offsetsOf(node: A.StringValue): readonly number[] {
+    const raw = this.text.slice(node.span.start, node.span.end);
+    const decoded = node.block ? decodeBlock(raw, node.span.start, true) : decodeQuoted(raw, node.span.start, true);
+    return decoded.offsets ?? [];
+  }
+
+  /** Maps a range of a string value's characters to a source span. */
+  spanInString(node: A.Value, start: number, end: number): A.Span {
+    if (node.kind === "PathValue") return node.span; // `{{path}}` is synthesised from the bare path
+    if (node.kind !== "StringValue") return node.span;
+    const offsets = this.offsetsOf(node);
+    const s = offsets[Math.min(start, offsets.length - 1)] ?? node.span.start;
+    const lastChar = offsets[Math.min(Math.max(end - 1, start), offsets.length - 1)] ?? s;
+    const e = end > start ? lastChar + 1 : s;
+    return { start: s, end: Math.max(e, s) };
+  }
+
+  /** Every string in a template position (inputs, references, message text, image URLs, audio data). */
+  templateStrings(): readonly TemplateString[] {
+    if (this.templateCache) return this.templateCache;
+    const out: TemplateString[] = [];
+    const add = (node: A.Value | undefined): void => {
+      if (!node) return;
+      const text = stringOf(node);
+      if (text === undefined) return;
+      const { refs, problems } = scanTemplates(text);
+      out.push({ node, text, refs, problems });
+    };
+    const addContent = (content: A.Value): void => {
+      if (content.kind === "ListValue") content.items.forEach(addContent);
+      else if (content.kind === "CallValue") content.args.forEach((arg) => (arg.name === undefined || arg.name.name === "text") && add(arg.value));
+      else add(content);
+    };
+    for (const grader of this.graders) {
+      const body = grader.body;
+      if (body.kind === "CompareForm") {
+        add(body.input);
+        add(body.reference);
+      } else if (body.kind === "CallForm") {
+        body.args.forEach(add);
+      } else {
+        for (const member of body.members) {
+          if (member.kind === "Message") addContent(member.content);
+          else if ((member.key.name === "input" || member.key.name === "reference") && !modelKinds.has(grader.type.name)) {
+            if (member.value.kind !== "GraderMap" && member.value.kind !== "Formula") add(member.value);
+          }
+        }
+      }
+    }
+    this.templateCache = out;
+    return out;
+  }
+
+  /** The parsed `calculate_output` of a multi grader (undefined when absent or not a string). */
+  formulaOf(multi: A.Grader): FormulaInfo | undefined {
+    if (this.formulas.has(multi)) return this.formulas.get(multi);
+    const field = A.fieldOf(multi, "calculate_output");
+    let info: FormulaInfo | undefined;
+    if (field?.value.kind === "Formula") {
+      const span = field.value.span;
+      // Parse the source itself (comments blanked) so offsets stay those of the file.
+      let source = this.text.slice(span.start, span.end);
+      for (const c of this.document.comments) {
+        if (c.span.start >= span.start && c.span.end <= span.end) {
+          const at = c.span.start - span.start;
+          source = source.slice(0, at) + " ".repeat(c.span.end - c.span.start) + source.slice(at + c.span.end - c.span.start);
+        }
+      }
+      const parsed = parseFormula(source, span.start);
+      info = { multi, field, text: field.value.text, ...parsed, toSource: (s) => s };
+    } else if (field?.value.kind === "StringValue") {
+      const node = field.value;
+      const parsed = parseFormula(node.value, 0);
+      info = { multi, field, text: node.value, ...parsed, toSource: (s) => this.spanInString(node, s.start, s.end) };
+    }
+    this.formulas.set(multi, info);
+    return info;
+  }
+
+  /** Reads a `file("...")` call's target (cached; the `file` rule reports failures). */
+  fileOf(call: A.CallValue): FileResult {
+    let result = this.fileResults.get(call);
+    if (!result) {
+      const arg = call.args[0];
+      if (call.args.length !== 1 || !arg || arg.name || arg.value.kind !== "StringValue") {
+        result = { ok: false, message: '`file()` takes one path string, as in `file("graders/check.py")`' };
+      } else {
+        result = readProjectFile(arg.value.value, this.options.filename, this.options.root ?? process.cwd(), this.options.files ?? nodeFiles);
+      }
+      this.fileResults.set(call, result);
+    }
+    return result;
+  }
+
+  /** The source of a python grader: inline text or the text of its `file()`. */
+  pythonSourceOf(grader: A.Grader): { text: string; node: A.Value; fromFile: boolean } | undefined {
+    const value = A.fieldOf(grader, "source")?.value;
+    if (!value) return undefined;
+    if (value.kind === "StringValue") return { text: value.value, node: value, fromFile: false };
+    if (value.kind === "CallValue" && value.callee.name === "file") {
+      const result = this.fileOf(value);
+      return result.ok ? { text: result.text, node: value, fromFile: true } : undefined;
+    }
+    return undefined;
+  }
+
+  isKnownKind(grader: A.Grader): boolean {
+    return isGraderKind(grader.type.name);
+  }
+}
+
+/** `// @target evals` in a file's comments: the target it is written for (`--target` overrides it). */
+export function targetPragma(document: A.Document): Target | undefined {
+  for (const comment of document.comments) {
+    const m = /^\/\/\s*@target[:\s]\s*(rft|evals)\b/.exec(comment.text);
+    if (m) return m[1] as Target;
+  }
+  return undefined;
+}
+
+/** The string a value spells where a string is expected: text, a bare name, or a bare path. */
+export function stringOf(value: A.Value | A.FieldValue): string | undefined {
+  switch (value.kind) {
+    case "StringValue":
+      return value.value;
+    case "NameValue":
+      return value.name;
+    case "PathValue":
+      return `{{${value.path}}}`;
+    default:
+      return undefined;
+  }
+}
+
+export interface RuleMeta {
+  /** Stable id: users filter and search by it. */
+  readonly id: string;
+  readonly severity: Severity;
+  /** One sentence: what the rule catches. */
+  readonly summary: string;
+  /** A short `.grade` snippet that triggers it. */
+  readonly example: string;
+}
+
+export type Visitor = { readonly [K in A.NodeKind]?: (node: A.NodeOfKind<K>, parents: readonly A.Node[]) => void };
+
+export interface Rule {
+  readonly meta: RuleMeta;
+  /** Returns the visitor of the rule; it reports through `report` and never throws. */
+  create(context: CheckContext, report: (report: Report) => void): Visitor;
+}

@@ -1,0 +1,120 @@
+import type { Document, TypeExpr } from "../syntax/ast.js";
+import type { PathSegment } from "./templates.js";
+import { printTemplatePath } from "./templates.js";
+
+/*
+ * The shapes of the `item` and `sample` namespaces, from the file's declarations and the
+ * service's documented sample fields, and the resolution of a template path against them.
+ */
+
+export type Shape =
+  | { readonly kind: "any" }
+  | { readonly kind: "scalar"; readonly name: string }
+  | { readonly kind: "list"; readonly element: Shape }
+  | { readonly kind: "object"; readonly fields: ReadonlyMap<string, Shape> }
+  | { readonly kind: "union"; readonly members: readonly Shape[] };
+
+const ANY: Shape = { kind: "any" };
+const STRING: Shape = { kind: "scalar", name: "string" };
+const obj = (fields: Record<string, Shape>): Shape => ({ kind: "object", fields: new Map(Object.entries(fields)) });
+
+/** The `sample` fields the service documents (the python grader's first argument). */
+export function builtinSample(outputJson: Shape = ANY): Map<string, Shape> {
+  return new Map<string, Shape>([
+    ["output_text", STRING],
+    ["output_json", outputJson],
+    [
+      "output_tools",
+      {
+        kind: "list",
+        element: obj({ id: STRING, type: STRING, function: obj({ name: STRING, arguments: STRING }) }),
+      },
+    ],
+    ["choices", { kind: "list", element: ANY }],
+    ["output_audio", obj({ data: STRING, transcript: STRING })],
+  ]);
+}
+
+export function shapeOf(type: TypeExpr): Shape {
+  switch (type.kind) {
+    case "NamedType":
+      return type.name === "any" ? ANY : { kind: "scalar", name: type.name };
+    case "LiteralType":
+      return STRING;
+    case "ListType":
+      return { kind: "list", element: shapeOf(type.element) };
+    case "ObjectType":
+      return { kind: "object", fields: new Map(type.fields.map((f) => [f.key.name, shapeOf(f.type)])) };
+    case "UnionType":
+      return { kind: "union", members: type.members.map(shapeOf) };
+  }
+}
+
+export interface Namespaces {
+  /** Undefined when the file declares no `item` shape: item paths are then unchecked. */
+  readonly item: Shape | undefined;
+  readonly sample: Shape;
+}
+
+export function namespacesOf(document: Document): Namespaces {
+  const itemDecl = document.declarations.find((d) => d.namespace.name === "item");
+  const sampleDecl = document.declarations.find((d) => d.namespace.name === "sample");
+  const sampleFields = builtinSample();
+  for (const field of sampleDecl?.type.fields ?? []) sampleFields.set(field.key.name, shapeOf(field.type));
+  return {
+    item: itemDecl ? shapeOf(itemDecl.type) : undefined,
+    sample: { kind: "object", fields: sampleFields },
+  };
+}
+
+export interface Unresolved {
+  /** Index of the first segment that does not resolve. */
+  readonly at: number;
+  readonly message: string;
+  /** A corrected path, when a close field name exists. */
+  readonly suggestion?: string;
+}
+
+/** Resolves `segments` against `shape`; undefined when the path exists. */
+export function resolvePath(
+  namespace: string,
+  shape: Shape,
+  segments: readonly PathSegment[],
+  closest: (word: string, candidates: Iterable<string>) => string | undefined,
+): Unresolved | undefined {
+  const walk = (current: Shape, i: number): Unresolved | undefined => {
+    if (i >= segments.length || current.kind === "any") return undefined;
+    const segment = segments[i]!;
+    const here = printTemplatePath(namespace, segments.slice(0, i));
+    switch (current.kind) {
+      case "union": {
+        let first: Unresolved | undefined;
+        for (const member of current.members) {
+          const result = walk(member, i);
+          if (!result) return undefined;
+          first ??= result;
+        }
+        return first;
+      }
+      case "scalar":
+        return { at: i, message: `\`${here}\` is a ${current.name}; it has no ${segment.kind === "field" ? `field \`${segment.name}\`` : "items"}` };
+      case "list":
+        if (segment.kind === "index") return walk(current.element, i + 1);
+        return { at: i, message: `\`${here}\` is a list; index it, as in \`${here}[0]\``, suggestion: undefined };
+      case "object": {
+        if (segment.kind === "index") return { at: i, message: `\`${here}\` is an object, not a list` };
+        const field = current.fields.get(segment.name);
+        if (field) return walk(field, i + 1);
+        const near = closest(segment.name, current.fields.keys());
+        const fixed = near === undefined ? undefined : printTemplatePath(namespace, [...segments.slice(0, i), { kind: "field", name: near }, ...segments.slice(i + 1)]);
+        const known = [...current.fields.keys()];
+        return {
+          at: i,
+          message: `\`${here}\` has no field \`${segment.name}\`${known.length && known.length <= 8 ? ` (it has ${known.map((k) => `\`${k}\``).join(", ")})` : ""}`,
+          ...(fixed ? { suggestion: fixed } : {}),
+        };
+      }
+    }
+  };
+  return walk(shape, 0);
+}

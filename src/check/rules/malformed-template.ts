@@ -1,0 +1,20 @@
+import type { Rule } from "../context.js";
+
+/** A `{{ }}` the service cannot substitute fails every row at training time. */
+export const malformedTemplateRule: Rule = {
+  meta: {
+    id: "malformed-template",
+    severity: "error",
+    summary: "An unbalanced or empty `{{ }}`, extra `}}`, or a template that is not a `namespace.path`.",
+    example: 'string_check "exact": "{{sample.output_text" eq item.label',
+  },
+  create: (ctx, report) => ({
+    Document() {
+      for (const s of ctx.templateStrings()) {
+        for (const p of s.problems) {
+          report({ message: p.message, span: ctx.spanInString(s.node, p.start, p.end), ...(p.suggestion ? { suggestion: p.suggestion } : {}) });
+        }
+      }
+    },
+  }),
+};

@@ -1,0 +1,53 @@
+import { fieldsOf, messagesOf } from "../../syntax/ast.js";
+import { targets } from "../../schema/graders.js";
+import type { Rule } from "../context.js";
+import { fieldsOfKind, isGraderKind, modelKinds } from "../kinds.js";
+import { closest } from "../suggest.js";
+
+const HINTS: Readonly<Record<string, string>> = {
+  input: 'add at least one message, such as `user "Score this: {{sample.output_text}}"`',
+  model: 'add `model: "gpt-4o-2024-08-06"` (any model the service supports)',
+  labels: "add `labels: [positive, neutral, negative]`",
+  passing_labels: "add `passing_labels: [positive]` (a subset of `labels`)",
+  source: 'add `source: """ ... """` or `source: file("grader.py")`',
+  operation: "add `operation: eq` (eq, ne, like or ilike)",
+  evaluation_metric: "add `evaluation_metric: fuzzy_match`",
+  calculate_output: "add a formula over the sub-grader keys, such as `calculate_output: (a + b) / 2`",
+  graders: "add `graders { key: <grader> ... }`",
+};
+
+/** A field the kind requires is absent (fields required only by one target are the `target` rule's). */
+export const missingFieldRule: Rule = {
+  meta: {
+    id: "missing-field",
+    severity: "error",
+    summary: "A required field is absent (`model`, `input`, `labels`, `source`, `operation`, ...).",
+    example: 'label_model "sentiment" {\n  model: "gpt-4o-2024-08-06"\n  passing_labels: [positive]\n  user "{{item.text}}"\n}   // no `labels`',
+  },
+  create: (ctx, report) => ({
+    Grader(grader) {
+      const kind = grader.type.name;
+      if (!isGraderKind(kind) || grader.body.kind !== "BlockBody" || ctx.hasSyntaxErrors) return;
+      const given = new Set(fieldsOf(grader).map((f) => f.key.name));
+      if (modelKinds.has(kind) && messagesOf(grader).length > 0) given.add("input");
+      const known = fieldsOfKind(kind, ctx.target);
+      const misspelt = new Set(
+        fieldsOf(grader)
+          .filter((f) => !known.has(f.key.name))
+          .map((f) => closest(f.key.name, known.keys()))
+          .filter((n): n is string => n !== undefined),
+      );
+      for (const field of known.values()) {
+        if (!field.required || given.has(field.name) || misspelt.has(field.name)) continue;
+        const everywhere = targets.every((t) => fieldsOfKind(kind, t).get(field.name)?.required);
+        if (!everywhere) continue;
+        const what = field.name === "input" ? "needs at least one message (its `input`)" : `needs \`${field.name}\``;
+        report({
+          message: `\`${kind}\`${grader.name ? ` "${grader.name.value}"` : ""} ${what}`,
+          span: grader.name ? { start: grader.type.span.start, end: grader.name.span.end } : grader.type.span,
+          ...(HINTS[field.name] ? { suggestion: HINTS[field.name] } : {}),
+        });
+      }
+    },
+  }),
+};

@@ -1,0 +1,27 @@
+import type { Rule } from "../context.js";
+
+export const PYTHON_SOURCE_LIMIT = 256 * 1024;
+
+/** The service refuses python sources of 256 kB or more. */
+export const pythonSizeRule: Rule = {
+  meta: {
+    id: "python-size",
+    severity: "error",
+    summary: "A python source of 256 kB or more (the service's limit).",
+    example: 'python "big" { source: file("huge.py") }   // 300 kB',
+  },
+  create: (ctx, report) => ({
+    Grader(grader) {
+      if (grader.type.name !== "python") return;
+      const source = ctx.pythonSourceOf(grader);
+      if (!source) return;
+      const bytes = Buffer.byteLength(source.text, "utf8");
+      if (bytes < PYTHON_SOURCE_LIMIT) return;
+      report({
+        message: `the python source is ${(bytes / 1024).toFixed(1)} kB; the service accepts less than 256 kB`,
+        span: source.node.span,
+        suggestion: "move data out of the source, or shorten it",
+      });
+    },
+  }),
+};

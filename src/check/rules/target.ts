@@ -1,0 +1,48 @@
+import { fieldOf } from "../../syntax/ast.js";
+import { stringOf, type Rule } from "../context.js";
+
+/** The rft and evals targets accept different graders (LANGUAGE.md, "Targets"). */
+export const targetRule: Rule = {
+  meta: {
+    id: "target",
+    severity: "error",
+    summary:
+      "A construct the target does not allow: `label_model` at the top level or `cosine` for rft; `multi`, or `text_similarity` without `pass_threshold`, for evals.",
+    example: '// grade check --target rft\nlabel_model "s" { ... }   // label_model only inside a multi for rft',
+  },
+  create: (ctx, report) => ({
+    Grader(grader) {
+      const kind = grader.type.name;
+      const topLevel = ctx.document.grader === grader;
+      if (ctx.target === "rft") {
+        if (kind === "label_model" && topLevel) {
+          report({
+            message: "a `label_model` grader is not allowed at the top level for the rft target",
+            span: grader.type.span,
+            suggestion: "use it inside a `multi` grader, or check with `--target evals`",
+          });
+        }
+        const metric =
+          grader.body.kind === "CallForm" ? grader.body.metric : fieldOf(grader, "evaluation_metric")?.value;
+        const metricName = metric && (metric.kind === "Identifier" ? metric.name : metric.kind === "GraderMap" || metric.kind === "Formula" ? undefined : stringOf(metric));
+        if (kind === "text_similarity" && metricName === "cosine" && metric) {
+          report({ message: "the `cosine` metric is only available for the evals target", span: metric.span, suggestion: "use `--target evals`, or another metric such as `fuzzy_match`" });
+        }
+      } else {
+        if (kind === "multi" && topLevel) {
+          report({ message: "`multi` graders are only for the rft target", span: grader.type.span, suggestion: "use `--target rft`" });
+        }
+        if (kind === "text_similarity" && !fieldOf(grader, "pass_threshold")) {
+          report({
+            message: "a `text_similarity` grader needs `pass_threshold` for the evals target",
+            span: grader.name ? { start: grader.type.span.start, end: grader.name.span.end } : grader.type.span,
+            suggestion:
+              grader.body.kind === "CallForm"
+                ? "write it in block form with `pass_threshold: 0.8`"
+                : "add `pass_threshold: 0.8`",
+          });
+        }
+      }
+    },
+  }),
+};

@@ -1,0 +1,78 @@
+import { fieldsOf, type Grader } from "../../syntax/ast.js";
+import type { Rule } from "../context.js";
+import { fieldsOfKind, isGraderKind, modelKinds, targetsWithField } from "../kinds.js";
+import { closest } from "../suggest.js";
+
+/** The keys `sampling_params` has; read from the schema so they stay in step with it. */
+import { SamplingParams } from "../../schema/graders.js";
+
+/**
+ * A field the kind does not have for the target. It is kept in the JSON (the service tolerates
+ * some, such as `pass_threshold` on an RFT sub-grader) and reported as a warning; when it looks
+ * like a misspelling of a required field that is missing, it is an error.
+ */
+export const unknownFieldRule: Rule = {
+  meta: {
+    id: "unknown-field",
+    severity: "warning",
+    summary: "A field the grader kind or target does not have, with \"did you mean\"; an error when it misspells a missing required field.",
+    example: 'string_check "exact" {\n  input: sample.output_text\n  reference: item.label\n  opration: eq   // did you mean `operation`?\n}',
+  },
+  create: (ctx, report) => ({
+    Grader(grader: Grader) {
+      const kind = grader.type.name;
+      if (!isGraderKind(kind)) return;
+      const known = fieldsOfKind(kind, ctx.target);
+      const given = new Set(fieldsOf(grader).map((f) => f.key.name));
+      for (const field of fieldsOf(grader)) {
+        const name = field.key.name;
+        if (known.has(name)) continue;
+        if (name === "type") {
+          report({ message: "`type` comes from the grader kind written before the name; remove this field", span: field.key.span, severity: "error" });
+          continue;
+        }
+        if (name === "input" && modelKinds.has(kind)) continue; // raw JSON messages; the schema checks them
+        const elsewhere = targetsWithField(kind, name);
+        if (elsewhere.length > 0) {
+          report({
+            message: `\`${name}\` is not a field of \`${kind}\` for the ${ctx.target} target (it is for ${elsewhere.join(", ")}); it is kept in the JSON`,
+            span: field.key.span,
+          });
+          continue;
+        }
+        const near = closest(name, known.keys());
+        const misspeltRequired = near !== undefined && known.get(near)!.required && !given.has(near);
+        report({
+          message: `\`${kind}\` has no field \`${name}\`${misspeltRequired ? "" : "; it is kept in the JSON as written"}`,
+          span: field.key.span,
+          ...(misspeltRequired ? { severity: "error" as const } : {}),
+          ...(near ? { suggestion: `did you mean \`${near}\`?`, replacement: near } : {}),
+        });
+      }
+      if (!modelKinds.has(kind) && grader.body.kind === "BlockBody") {
+        for (const member of grader.body.members) {
+          if (member.kind !== "Message") continue;
+          report({
+            message: `\`${kind}\` graders have no messages (only \`score_model\` and \`label_model\` do)`,
+            span: member.role.span,
+            severity: "error",
+            suggestion: `if \`${member.role.name}\` is a field, write \`${member.role.name}: ...\``,
+          });
+        }
+      }
+      const sampling = fieldsOf(grader).find((f) => f.key.name === "sampling_params")?.value;
+      if (sampling?.kind === "ObjectValue") {
+        const keys = Object.keys(SamplingParams.shape);
+        for (const entry of sampling.entries) {
+          if (keys.includes(entry.key.name)) continue;
+          const near = closest(entry.key.name, keys);
+          report({
+            message: `\`sampling_params\` has no field \`${entry.key.name}\`; it is kept in the JSON as written`,
+            span: entry.key.span,
+            ...(near ? { suggestion: `did you mean \`${near}\`?`, replacement: near } : {}),
+          });
+        }
+      }
+    },
+  }),
+};

@@ -1,0 +1,36 @@
+import { fieldOf } from "../../syntax/ast.js";
+import { formulaNodes } from "../../formula/ast.js";
+import type { Rule } from "../context.js";
+import { didYouMean, listOf } from "../suggest.js";
+
+/** Formula names are the keys of `graders` (not the sub-graders' `name`s). */
+export const unknownGraderRule: Rule = {
+  meta: {
+    id: "unknown-grader",
+    severity: "error",
+    summary: "A name in `calculate_output` that is no key of `graders`, with a suggestion.",
+    example: 'multi "m" {\n  graders { name: string_check "n": sample.output_text eq item.name }\n  calculate_output: nmae\n}',
+  },
+  create: (ctx, report) => ({
+    Grader(grader) {
+      if (grader.type.name !== "multi") return;
+      const formula = ctx.formulaOf(grader);
+      const map = fieldOf(grader, "graders")?.value;
+      if (!formula?.expr || map?.kind !== "GraderMap") return;
+      const keys = map.entries.map((e) => e.key.name);
+      for (const node of formulaNodes(formula.expr)) {
+        if (node.kind !== "FormulaName" || keys.includes(node.name)) continue;
+        const isCallee = formulaNodes(formula.expr).some((n) => n.kind === "FormulaCall" && n.callee === node);
+        if (isCallee) continue;
+        const subName = map.entries.find((e) => e.grader.name?.value === node.name);
+        report({
+          message: `\`${node.name}\` is not a key of \`graders\`; the keys are ${listOf(keys, "and")}`,
+          span: formula.toSource(node.span),
+          ...(subName
+            ? { suggestion: `\`${node.name}\` is the name of the sub-grader keyed \`${subName.key.name}\`; formulas use keys`, replacement: subName.key.name }
+            : (didYouMean(node.name, keys) ?? {})),
+        });
+      }
+    },
+  }),
+};

@@ -1,0 +1,46 @@
+import type { Rule } from "../context.js";
+import { resolvePath } from "../namespaces.js";
+import { closest } from "../suggest.js";
+import { builtinSample } from "../namespaces.js";
+
+/**
+ * A template path the declared `item` shape, or the documented `sample` fields (with a declared
+ * `output_json`), do not have: at training time that is `invalid_variable_error`.
+ */
+export const unknownVariableRule: Rule = {
+  meta: {
+    id: "unknown-variable",
+    severity: "error",
+    summary: "A template path that the declared `item` shape or the `sample` fields lack, with a suggestion.",
+    example: 'item { reference_answer: string }\nstring_check "exact": sample.output_text eq item.referenceanswer',
+  },
+  create: (ctx, report) => ({
+    Document(document) {
+      for (const s of ctx.templateStrings()) {
+        for (const ref of s.refs) {
+          const shape = ref.namespace === "item" ? ctx.namespaces.item : ref.namespace === "sample" ? ctx.namespaces.sample : undefined;
+          if (!shape) continue;
+          const problem = resolvePath(ref.namespace, shape, ref.segments, closest);
+          if (!problem) continue;
+          const span = s.node.kind === "PathValue" ? s.node.span : ctx.spanInString(s.node, ref.start, ref.end);
+          report({
+            message: problem.message,
+            span,
+            ...(problem.suggestion ? { suggestion: `did you mean \`${problem.suggestion}\`?`, replacement: problem.suggestion } : {}),
+          });
+        }
+      }
+      const sampleDecl = document.declarations.find((d) => d.namespace.name === "sample");
+      const known = [...builtinSample().keys()];
+      for (const field of sampleDecl?.type.fields ?? []) {
+        if (known.includes(field.key.name)) continue;
+        const near = closest(field.key.name, known);
+        report({
+          message: `the \`sample\` namespace has no field \`${field.key.name}\`; it has ${known.map((k) => `\`${k}\``).join(", ")}`,
+          span: field.key.span,
+          ...(near ? { suggestion: `did you mean \`${near}\`?`, replacement: near } : {}),
+        });
+      }
+    },
+  }),
+};

@@ -1,0 +1,39 @@
+import { fieldOf } from "../../syntax/ast.js";
+import { formulaNodes } from "../../formula/ast.js";
+import type { Rule } from "../context.js";
+import { closest } from "../suggest.js";
+
+/** A sub-grader the formula never reads still runs (and costs) on every sample. */
+export const unusedGraderRule: Rule = {
+  meta: {
+    id: "unused-grader",
+    severity: "warning",
+    summary: "A sub-grader that `calculate_output` never uses.",
+    example: 'multi "m" {\n  graders {\n    a: string_check "a": sample.output_text eq item.a\n    b: string_check "b": sample.output_text eq item.b\n  }\n  calculate_output: a\n}',
+  },
+  create: (ctx, report) => ({
+    Grader(grader) {
+      if (grader.type.name !== "multi") return;
+      const formula = ctx.formulaOf(grader);
+      const map = fieldOf(grader, "graders")?.value;
+      if (!formula?.expr || map?.kind !== "GraderMap") return;
+      const keys = map.entries.map((e) => e.key.name);
+      const used = new Set<string>();
+      for (const node of formulaNodes(formula.expr)) {
+        if (node.kind !== "FormulaName") continue;
+        used.add(node.name);
+        // A misspelt use (`unknown-grader` suggests the key) is a use: one finding is enough.
+        const meant = keys.includes(node.name) ? undefined : closest(node.name, keys);
+        if (meant) used.add(meant);
+      }
+      for (const entry of map.entries) {
+        if (used.has(entry.key.name)) continue;
+        report({
+          message: `the sub-grader \`${entry.key.name}\` is never used in \`calculate_output\``,
+          span: entry.key.span,
+          suggestion: "use it in the formula, or remove it",
+        });
+      }
+    },
+  }),
+};

@@ -1,0 +1,76 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { compile } from "../compile.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { renderPretty } from "../diagnostics/render-pretty.js";
+import type { JsonObject } from "../emit/emit.js";
+import type { Target } from "../schema/graders.js";
+import { describeIoError, expandInputs, type Input, readInput, UsageError, useColor } from "./io.js";
+
+export interface CompileCommandOptions {
+  readonly output?: string | undefined;
+  readonly target?: Target | undefined;
+  readonly minify?: boolean | undefined;
+}
+
+/** The JSON text of a grader: 2-space indent (or one line), newline-terminated. */
+export function formatJson(json: JsonObject, minify: boolean): string {
+  return `${minify ? JSON.stringify(json) : JSON.stringify(json, null, 2)}\n`;
+}
+
+/** Where `-o dir` puts an input's JSON: the input's path under its directory argument, as .json. */
+function outputPath(dir: string, input: Input): string {
+  const rel = input.path === undefined ? "stdin.grade" : input.base ? path.relative(input.base, input.path) : path.basename(input.path);
+  return path.join(dir, rel.replace(/\.grade$/, "") + ".json");
+}
+
+/** `grade compile`: all inputs compile, or nothing is written (exit 1). */
+export async function compileCommand(paths: readonly string[], options: CompileCommandOptions): Promise<number> {
+  const inputs = await expandInputs(paths);
+  const toFile = options.output !== undefined && options.output.endsWith(".json");
+  if (inputs.length > 1 && options.output === undefined) {
+    throw new UsageError(`compiling ${inputs.length} files needs \`-o <dir>\` (one .json per input)`);
+  }
+  if (inputs.length > 1 && toFile) {
+    throw new UsageError(`\`-o ${options.output}\` is one file, but there are ${inputs.length} inputs; give a directory`);
+  }
+  const sources = new Map<string, string>();
+  const diagnostics: Diagnostic[] = [];
+  const outputs: { input: Input; json: JsonObject }[] = [];
+  for (const input of inputs) {
+    const source = await readInput(input);
+    sources.set(input.label, source.text);
+    if (source.encoding) diagnostics.push(source.encoding);
+    const result = compile(source.text, { ...(options.target ? { target: options.target } : {}), filename: input.path, root: process.cwd() });
+    diagnostics.push(...result.diagnostics.map((d) => ({ ...d, file: input.label })));
+    if (result.grader && !source.encoding) outputs.push({ input, json: result.grader });
+  }
+  if (diagnostics.length) {
+    const sourceOf = (file: string | undefined) => (file === undefined ? undefined : sources.get(file));
+    process.stderr.write(renderPretty(diagnostics, sourceOf, { color: useColor(process.stderr) }) + "\n");
+  }
+  if (diagnostics.some((d) => d.severity === "error")) {
+    const errors = diagnostics.filter((d) => d.severity === "error").length;
+    process.stderr.write(`grade: ${errors} error${errors === 1 ? "" : "s"}; nothing was written\n`);
+    return 1;
+  }
+  const minify = options.minify ?? false;
+  if (options.output === undefined) {
+    process.stdout.write(formatJson(outputs[0]!.json, minify));
+    return 0;
+  }
+  const targets = outputs.map(({ input, json }) => ({
+    file: toFile ? path.resolve(options.output!) : outputPath(path.resolve(options.output!), input),
+    text: formatJson(json, minify),
+  }));
+  try {
+    for (const t of targets) {
+      fs.mkdirSync(path.dirname(t.file), { recursive: true });
+      fs.writeFileSync(t.file, t.text);
+    }
+  } catch (error) {
+    throw new UsageError(`cannot write \`${options.output}\`: ${describeIoError(error)}`);
+  }
+  process.stderr.write(`grade: wrote ${targets.length} file${targets.length === 1 ? "" : "s"} to ${options.output}\n`);
+  return 0;
+}

@@ -1,0 +1,72 @@
+import type { z } from "zod";
+import { checkDocument } from "./check/check.js";
+import type { CheckOptions } from "./check/context.js";
+import { countBySeverity, type Diagnostic, sortDiagnostics } from "./diagnostics/diagnostic.js";
+import { emitGrader, type JsonObject } from "./emit/emit.js";
+import { graderSchema } from "./schema/graders.js";
+import type { Document, Span } from "./syntax/ast.js";
+import { parse } from "./syntax/parse.js";
+
+export interface CheckResult {
+  readonly document: Document;
+  /** Sorted by position; each carries `file` when `options.filename` was given. */
+  readonly diagnostics: readonly Diagnostic[];
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+export interface CompileResult extends CheckResult {
+  /** The grader JSON; absent when there is any error-level finding. */
+  readonly grader: JsonObject | undefined;
+}
+
+export type { CheckOptions as CompileOptions } from "./check/context.js";
+
+function finish(document: Document, diagnostics: Diagnostic[], filename: string | undefined): CheckResult {
+  const withFile = filename === undefined ? diagnostics : diagnostics.map((d) => ({ ...d, file: filename }));
+  const sorted = sortDiagnostics(withFile);
+  return { document, diagnostics: sorted, ...countBySeverity(sorted) };
+}
+
+function analyse(source: string, options: CheckOptions) {
+  const parsed = parse(source);
+  const diagnostics = [...parsed.diagnostics];
+  const { context, diagnostics: findings } = checkDocument(parsed.document, source, options, parsed.diagnostics.length > 0);
+  diagnostics.push(...findings);
+  return { document: parsed.document, diagnostics, context };
+}
+
+/** Parses and checks `.grade` source text. Never throws on bad input. */
+export function check(source: string, options: CheckOptions = {}): CheckResult {
+  const { document, diagnostics } = analyse(source, options);
+  return finish(document, diagnostics, options.filename);
+}
+
+/**
+ * Parses, checks and compiles `.grade` source text to the grader JSON the API accepts. There is
+ * no JSON when any finding is an error. The JSON is validated against the target's zod schema;
+ * a schema issue the rules did not catch is reported as `invalid-value` at its source span.
+ */
+export function compile(source: string, options: CheckOptions = {}): CompileResult {
+  const { document, diagnostics, context } = analyse(source, options);
+  let grader: JsonObject | undefined;
+  if (document.grader && !diagnostics.some((d) => d.severity === "error")) {
+    const emitted = emitGrader(document.grader, { readFile: (call) => context.fileOf(call) });
+    const result = graderSchema(context.target).safeParse(emitted.json);
+    if (result.success) grader = emitted.json;
+    else diagnostics.push(...schemaFindings(result.error, emitted.spans, document.grader.span));
+  }
+  return { ...finish(document, diagnostics, options.filename), grader };
+}
+
+function schemaFindings(error: z.ZodError, spans: ReadonlyMap<string, Span>, fallback: Span): Diagnostic[] {
+  return error.issues.map((issue) => {
+    // The closest source span: the issue's path, or its nearest ancestor the emitter recorded.
+    let span: Span | undefined;
+    for (let n = issue.path.length; n >= 0 && !span; n--) {
+      span = spans.get(issue.path.slice(0, n).map((p) => `/${String(p).replaceAll("~", "~0").replaceAll("/", "~1")}`).join(""));
+    }
+    const where = issue.path.length ? `\`${issue.path.join(".")}\`: ` : "";
+    return { rule: "invalid-value", severity: "error" as const, message: `${where}${issue.message}`, span: span ?? fallback };
+  });
+}

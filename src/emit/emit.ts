@@ -1,0 +1,161 @@
+import type * as A from "../syntax/ast.js";
+import type { FileResult } from "../check/files.js";
+import { contentParts } from "../check/rules/invalid-value.js";
+
+/*
+ * AST → grader JSON. Runs only on a document the checker passed, so it does not re-validate; it
+ * records where each JSON value came from so a schema finding can point back at the source.
+ */
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export interface EmitOptions {
+  /** Reads a `file()` call's target (the checker already reported failures). */
+  readonly readFile: (call: A.CallValue) => FileResult;
+}
+
+export interface Emitted {
+  readonly json: JsonObject;
+  /** JSON pointer (`/graders/name/input`) → source span. */
+  readonly spans: ReadonlyMap<string, A.Span>;
+}
+
+const pointer = (path: readonly (string | number)[]): string =>
+  path.map((p) => `/${String(p).replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
+
+export function emitGrader(grader: A.Grader, options: EmitOptions): Emitted {
+  const spans = new Map<string, A.Span>();
+  const note = (path: readonly (string | number)[], span: A.Span): void => void spans.set(pointer(path), span);
+
+  const value = (v: A.Value, path: (string | number)[]): Json => {
+    note(path, v.span);
+    switch (v.kind) {
+      case "StringValue":
+        return v.value;
+      case "NumberValue":
+        return v.value;
+      case "BooleanValue":
+        return v.value;
+      case "NullValue":
+        return null;
+      case "NameValue":
+        return v.name;
+      case "PathValue":
+        return `{{${v.path}}}`;
+      case "ListValue":
+        return v.items.map((item, i) => value(item, [...path, i]));
+      case "ObjectValue": {
+        const out: JsonObject = {};
+        for (const entry of v.entries) out[entry.key.name] = value(entry.value, [...path, entry.key.name]);
+        return out;
+      }
+      case "CallValue":
+        if (v.callee.name === "file") {
+          const result = options.readFile(v);
+          return result.ok ? result.text : null;
+        }
+        return part(v, path);
+      case "RangeValue":
+      case "ToleranceValue":
+        return null;
+    }
+  };
+
+  const part = (call: A.CallValue, path: (string | number)[]): Json => {
+    const name = call.callee.name;
+    const spec = contentParts[name];
+    const positional = call.args.filter((a) => !a.name);
+    const named = call.args.filter((a) => a.name);
+    const out: JsonObject = { type: name };
+    if (name === "input_audio") {
+      const audio: JsonObject = {};
+      if (positional[0]) audio["data"] = value(positional[0].value, [...path, "input_audio", "data"]);
+      const format = named.find((a) => a.name!.name === "format");
+      if (format) audio["format"] = value(format.value, [...path, "input_audio", "format"]);
+      out["input_audio"] = audio;
+      for (const arg of named) if (arg.name!.name !== "format") out[arg.name!.name] = value(arg.value, [...path, arg.name!.name]);
+      return out;
+    }
+    spec?.positional.forEach((key, i) => {
+      const arg = positional[i];
+      if (arg) out[key] = value(arg.value, [...path, key]);
+    });
+    for (const arg of named) out[arg.name!.name] = value(arg.value, [...path, arg.name!.name]);
+    return out;
+  };
+
+  const content = (c: A.Value, path: (string | number)[]): Json => {
+    if (c.kind === "ListValue") {
+      note(path, c.span);
+      return c.items.map((item, i) => content(item, [...path, i]));
+    }
+    return value(c, path);
+  };
+
+  const message = (m: A.Message, path: (string | number)[]): JsonObject => {
+    note(path, m.span);
+    note([...path, "role"], m.role.span);
+    const out: JsonObject = {};
+    if (m.typed) out["type"] = "message";
+    out["role"] = m.role.name;
+    out["content"] = content(m.content, [...path, "content"]);
+    return out;
+  };
+
+  const fieldValue = (f: A.FieldValue, path: (string | number)[]): Json => {
+    switch (f.kind) {
+      case "GraderMap": {
+        note(path, f.span);
+        const out: JsonObject = {};
+        for (const entry of f.entries) out[entry.key.name] = emit(entry.grader, [...path, entry.key.name]);
+        return out;
+      }
+      case "Formula":
+        note(path, f.span);
+        return f.text;
+      default:
+        return value(f, path);
+    }
+  };
+
+  const emit = (g: A.Grader, path: (string | number)[]): JsonObject => {
+    note(path, g.span);
+    note([...path, "type"], g.type.span);
+    const out: JsonObject = { type: g.type.name };
+    if (g.name) {
+      out["name"] = g.name.value;
+      note([...path, "name"], g.name.span);
+    }
+    const body = g.body;
+    if (body.kind === "CompareForm") {
+      out["input"] = value(body.input, [...path, "input"]);
+      out["reference"] = value(body.reference, [...path, "reference"]);
+      out["operation"] = body.operation.name;
+      note([...path, "operation"], body.operation.span);
+    } else if (body.kind === "CallForm") {
+      const [input, reference] = body.args;
+      if (input) out["input"] = value(input, [...path, "input"]);
+      if (reference) out["reference"] = value(reference, [...path, "reference"]);
+      out["evaluation_metric"] = body.metric.name;
+      note([...path, "evaluation_metric"], body.metric.span);
+    } else {
+      let messages: JsonObject[] | undefined;
+      for (const member of body.members) {
+        if (member.kind === "Message") {
+          if (!messages) {
+            messages = [];
+            out["input"] = messages;
+            note([...path, "input"], member.span);
+          }
+          messages.push(message(member, [...path, "input", messages.length]));
+        } else {
+          out[member.key.name] = fieldValue(member.value, [...path, member.key.name]);
+        }
+      }
+    }
+    return out;
+  };
+
+  return { json: emit(grader, []), spans };
+}

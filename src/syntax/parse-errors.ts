@@ -1,0 +1,129 @@
+import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
+import type { LineIndex } from "./lines.js";
+import { tokenDescriptions } from "./tokens.js";
+
+/*
+ * Parse errors in the user's words: what was expected, in the terms of the language, and what
+ * was found; a missing closer names the block it should close and where that block opened.
+ */
+
+interface ParseContext {
+  tokens: readonly IToken[];
+  lines: LineIndex;
+  // Incremental bracket scan: errors arrive in source order, so the scan resumes.
+  scanned: number;
+  stack: number[];
+}
+
+let context: ParseContext | undefined;
+
+/** Called by the parse driver before each parse. */
+export function setParseContext(tokens: readonly IToken[], lines: LineIndex): void {
+  context = { tokens, lines, scanned: 0, stack: [] };
+}
+
+const OPENERS: Readonly<Record<string, string>> = { LCurly: "RCurly", LBracket: "RBracket", LParen: "RParen" };
+const CLOSERS = new Set(Object.values(OPENERS));
+
+/** Index of the innermost bracket still open before `offset`. */
+function openerBefore(offset: number): number | undefined {
+  const ctx = context;
+  if (!ctx) return undefined;
+  if (ctx.scanned > 0 && (ctx.tokens[ctx.scanned - 1]?.startOffset ?? 0) >= offset) {
+    ctx.scanned = 0;
+    ctx.stack = [];
+  }
+  for (; ctx.scanned < ctx.tokens.length; ctx.scanned++) {
+    const t = ctx.tokens[ctx.scanned]!;
+    if (t.startOffset >= offset) break;
+    const name = t.tokenType.name;
+    if (OPENERS[name]) ctx.stack.push(ctx.scanned);
+    else if (CLOSERS.has(name)) {
+      const top = ctx.stack[ctx.stack.length - 1];
+      if (top !== undefined && OPENERS[ctx.tokens[top]!.tokenType.name] === name) ctx.stack.pop();
+    }
+  }
+  return ctx.stack[ctx.stack.length - 1];
+}
+
+/** What the bracket at `index` opens, as users call it: "`graders`", "the `score_model` grader". */
+function blockName(index: number): string {
+  const tokens = context!.tokens;
+  const opener = tokens[index]!;
+  const prev = tokens[index - 1];
+  const prev2 = tokens[index - 2];
+  const kind = opener.tokenType.name;
+  if (kind === "LParen" && prev?.tokenType.name === "Identifier") return `\`${prev.image}(\``;
+  if (prev?.tokenType.name === "Colon" && prev2) return `\`${prev2.image}\``;
+  if (prev?.tokenType.name === "String" && prev2?.tokenType.name === "Identifier") {
+    return prev2.image === "test" ? `the test ${prev.image}` : `the \`${prev2.image}\` grader`;
+  }
+  if (prev?.tokenType.name === "Identifier") {
+    return kind === "LCurly" && index === 1 ? `the \`${prev.image}\` grader` : `\`${prev.image}\``;
+  }
+  return kind === "LBracket" ? "the list" : kind === "LParen" ? "the parentheses" : "the block";
+}
+
+function describe(type: TokenType): string {
+  return tokenDescriptions[type.name] ?? `\`${type.name}\``;
+}
+
+export function found(token: IToken | undefined): string {
+  if (!token || token.tokenType.name === "EOF") return "the end of the file";
+  const image = token.image.length > 32 ? `${token.image.slice(0, 29)}...` : token.image;
+  if (/[\r\n]/.test(image)) return describe(token.tokenType);
+  return `\`${image}\``;
+}
+
+const RULE_EXPECTATIONS: Readonly<Record<string, string>> = {
+  file: 'a grader, such as `string_check "name" { ... }`, an `item { ... }` or `sample { ... }` declaration, or a `test "name" { ... }`',
+  member: "`:` and a value after the field name (or content after a message role, such as `user \"...\"`)",
+  plainMember: "`:` and a value after the field name (or content after a message role, such as `user \"...\"`)",
+  value: "a value (a string, number, name, template path, list or object)",
+  numberValue: "a number",
+  content: 'message content: a string, a template path, a list, or a part such as `input_text("...")`',
+  typeAtom: "a type (`string`, `number`, `integer`, `boolean`, `any`, `null`, `[T]`, `{ ... }` or a string literal)",
+  typeField: "a field name",
+  shortForm: "a one-line grader body: `input eq reference` or `metric(input, reference)`",
+  grader: 'a grader body: `{ ... }`, or `:` and a one-line form',
+  graderMap: "a sub-grader key",
+};
+
+function expectationOf(ruleName: string, paths: readonly (readonly TokenType[])[]): string {
+  const known = RULE_EXPECTATIONS[ruleName];
+  if (known) return known;
+  const firsts = [...new Set(paths.map((p) => (p[0] ? describe(p[0]) : "nothing")))];
+  return firsts.length === 1 ? firsts[0]! : `one of ${firsts.join(", ")}`;
+}
+
+export const errorMessages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, actual, previous, ruleName }) {
+    if (CLOSERS.has(expected.name)) {
+      const opener = openerBefore(actual.tokenType.name === "EOF" ? Number.MAX_SAFE_INTEGER : actual.startOffset);
+      if (opener !== undefined && context) {
+        const at = context.lines.label(context.tokens[opener]!.startOffset);
+        return `expected ${describe(expected)} to close ${blockName(opener)} opened at ${at}, found ${found(actual)}`;
+      }
+    }
+    if (expected.name === "Colon" && previous?.tokenType.name === "Identifier") {
+      return `expected \`:\` after \`${previous.image}\`, found ${found(actual)}`;
+    }
+    if (expected.name === "Identifier" && ruleName === "grader") {
+      return `expected a grader kind (\`string_check\`, \`text_similarity\`, \`python\`, \`score_model\`, \`label_model\`, \`multi\`), found ${found(actual)}`;
+    }
+    return `expected ${describe(expected)}, found ${found(actual)}`;
+  },
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    if (CLOSERS.has(firstRedundant.tokenType.name)) {
+      return `unexpected ${found(firstRedundant)}: there is no open block for it to close`;
+    }
+    return `expected ${RULE_EXPECTATIONS.file}, found ${found(firstRedundant)}`;
+  },
+  buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
+    const paths = expectedPathsPerAlt.flat();
+    return `expected ${expectationOf(ruleName, paths)}, found ${found(actual[0])}`;
+  },
+  buildEarlyExitMessage({ expectedIterationPaths, actual, ruleName }) {
+    return `expected ${expectationOf(ruleName, expectedIterationPaths)}, found ${found(actual[0])}`;
+  },
+};

@@ -1,0 +1,179 @@
+import type { Span } from "./ast.js";
+
+/*
+ * Decoding of string literals. The parser uses the value; the checker asks again with
+ * `offsets` to point a diagnostic at a character inside a string (a template, say).
+ */
+
+export interface StringProblem {
+  readonly message: string;
+  readonly span: Span;
+}
+
+export interface DecodedString {
+  readonly value: string;
+  /** Source offset of each character of `value` (only when asked for). */
+  readonly offsets: readonly number[] | undefined;
+  readonly problems: readonly StringProblem[];
+}
+
+const simpleEscapes: Readonly<Record<string, string>> = {
+  '"': '"',
+  "\\": "\\",
+  "/": "/",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+};
+
+/** A `"..."` literal (quotes included in `raw`) with JSON escapes. */
+export function decodeQuoted(raw: string, start: number, wantOffsets = false): DecodedString {
+  const closed = raw.length >= 2 && raw.endsWith('"') && !isEscapedQuoteAtEnd(raw);
+  const body = raw.slice(1, closed ? -1 : undefined);
+  const problems: StringProblem[] = [];
+  const offsets: number[] | undefined = wantOffsets ? [] : undefined;
+  let value = "";
+  const base = start + 1;
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i]!;
+    if (ch !== "\\") {
+      value += ch;
+      offsets?.push(base + i);
+      continue;
+    }
+    const next = body[i + 1];
+    if (next === undefined) {
+      problems.push({ message: "a string cannot end with a lone `\\`", span: { start: base + i, end: base + i + 1 } });
+      break;
+    }
+    const simple = simpleEscapes[next];
+    if (simple !== undefined) {
+      value += simple;
+      offsets?.push(base + i);
+      i++;
+      continue;
+    }
+    if (next === "u" && /^[0-9a-fA-F]{4}$/.test(body.slice(i + 2, i + 6))) {
+      value += String.fromCharCode(parseInt(body.slice(i + 2, i + 6), 16));
+      offsets?.push(base + i);
+      i += 5;
+      continue;
+    }
+    problems.push({
+      message: `\`\\${next}\` is not a valid escape in a string (use \`\\\\\` for a backslash, or a """ block string for raw text)`,
+      span: { start: base + i, end: base + i + 2 },
+    });
+    value += next;
+    offsets?.push(base + i + 1);
+    i++;
+  }
+  offsets?.push(base + body.length);
+  return { value, offsets, problems };
+}
+
+function isEscapedQuoteAtEnd(raw: string): boolean {
+  let backslashes = 0;
+  for (let i = raw.length - 2; i >= 1 && raw[i] === "\\"; i--) backslashes++;
+  return backslashes % 2 === 1;
+}
+
+const BLOCK_ESCAPE = '\\"""';
+
+/**
+ * A `"""` block string (delimiters included in `raw`). Raw text: the only escape is `\"""` for
+ * `"""`. When the opening quotes end their line, that line break is dropped, the closing
+ * `"""` must stand on its own line, its indentation is removed from every line, and the line
+ * break before it is dropped. Line ends are normalised to `\n`.
+ */
+export function decodeBlock(raw: string, start: number, wantOffsets = false): DecodedString {
+  const closed = raw.length >= 6 && raw.endsWith('"""') && !raw.endsWith(BLOCK_ESCAPE);
+  const content = raw.slice(3, closed ? raw.length - 3 : raw.length);
+  const base = start + 3;
+  const problems: StringProblem[] = [];
+  const out: string[] = [];
+  const offsets: number[] | undefined = wantOffsets ? [] : undefined;
+
+  const emitText = (text: string, at: number): void => {
+    // Unescape `\"""` while mapping each character to its source offset.
+    let i = 0;
+    while (i < text.length) {
+      if (text.startsWith(BLOCK_ESCAPE, i)) {
+        out.push('"""');
+        offsets?.push(at + i + 1, at + i + 2, at + i + 3);
+        i += 4;
+      } else {
+        out.push(text[i]!);
+        offsets?.push(at + i);
+        i++;
+      }
+    }
+  };
+
+  const firstBreak = /^[ \t]*\r?\n/.exec(content);
+  if (!firstBreak) {
+    // One-line form: raw text as written (line ends normalised).
+    const lines = splitLines(content, base);
+    lines.forEach((line, n) => {
+      if (n > 0) {
+        out.push("\n");
+        offsets?.push(line.at - 1);
+      }
+      emitText(line.text, line.at);
+    });
+  } else {
+    const lines = splitLines(content.slice(firstBreak[0].length), base + firstBreak[0].length);
+    const last = lines[lines.length - 1]!;
+    let indent = "";
+    if (closed && /^[ \t]*$/.test(last.text)) {
+      indent = last.text;
+      lines.pop();
+    } else if (closed) {
+      problems.push({
+        message: 'the closing `"""` of a multi-line block string must stand on its own line',
+        span: { start: start + raw.length - 3, end: start + raw.length },
+      });
+    }
+    lines.forEach((line, n) => {
+      if (n > 0) {
+        out.push("\n");
+        offsets?.push(line.at - 1);
+      }
+      if (line.text.startsWith(indent)) {
+        emitText(line.text.slice(indent.length), line.at + indent.length);
+      } else if (!/^[ \t]*$/.test(line.text)) {
+        const lead = /^[ \t]*/.exec(line.text)![0].length;
+        problems.push({
+          message: 'this line is indented less than the closing `"""`; indent it at least as far',
+          span: { start: line.at, end: line.at + Math.max(lead, 1) },
+        });
+        emitText(line.text.slice(lead), line.at + lead);
+      }
+    });
+  }
+  offsets?.push(start + raw.length - (closed ? 3 : 0));
+  return { value: out.join(""), offsets, problems };
+}
+
+interface Line {
+  readonly text: string;
+  readonly at: number;
+}
+
+function splitLines(text: string, at: number): Line[] {
+  const lines: Line[] = [];
+  const re = /\r?\n/g;
+  let from = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    lines.push({ text: text.slice(from, m.index), at: at + from });
+    from = m.index + m[0].length;
+  }
+  lines.push({ text: text.slice(from), at: at + from });
+  return lines;
+}
+
+/** Writes `text` as a block string body: every `"""` escaped as `\"""`. */
+export function escapeBlock(text: string): string {
+  return text.replaceAll('"""', BLOCK_ESCAPE);
+}
