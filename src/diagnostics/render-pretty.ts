@@ -33,19 +33,31 @@ export function renderPretty(diagnostics: readonly Diagnostic[], sourceOf: Sourc
   return out.join("\n");
 }
 
+const MAX_FRAME_LINES = 6;
+const MAX_LINE = 400;
+
 function frame(text: string, start: { line: number; column: number }, end: { line: number; column: number }, color: boolean): string {
   // @babel/code-frame counts columns from 0, with an exclusive end. A zero-width span (the end
   // of the file, say) still gets a caret.
+  // A span over many lines (a whole block string) shows its first lines only.
+  const lines = text.split(/\r\n|\r|\n/, end.line + 2);
+  const clipped = end.line - start.line >= MAX_FRAME_LINES;
+  const last = clipped ? start.line + MAX_FRAME_LINES - 1 : end.line;
   const from = { line: start.line, column: start.column - 1 };
-  const to = { line: end.line, column: end.line === start.line && end.column <= start.column ? start.column : end.column - 1 };
-  const lines = text.split(/\r\n|\r|\n/);
-  const visible = lines.map((line) => (line.length > 400 ? line.slice(0, 400) + "…" : line)).join("\n");
+  const to = clipped
+    ? { line: last, column: (lines[last - 1] ?? "").length }
+    : { line: end.line, column: end.line === start.line && end.column <= start.column ? start.column : end.column - 1 };
+  const visible = lines
+    .slice(0, last + 1)
+    .map((line) => (line.length > MAX_LINE ? line.slice(0, MAX_LINE) + "…" : line))
+    .join("\n");
   return codeFrameColumns(
     visible,
     { start: from, end: to },
-    { highlightCode: false, forceColor: color, linesAbove: 1, linesBelow: 1 },
+    { highlightCode: false, forceColor: color, linesAbove: 1, linesBelow: clipped ? 0 : 1 },
   )
     .split("\n")
     .map((l) => `  ${l}`)
+    .concat(clipped ? [`  ... (${end.line - last} more line${end.line - last === 1 ? "" : "s"})`] : [])
     .join("\n");
 }

@@ -105,6 +105,7 @@ export const errorMessages: IParserErrorMessageProvider = {
         return `expected ${describe(expected)} to close ${blockName(opener)} opened at ${at}, found ${found(actual)}`;
       }
     }
+    if (expected.name === "EOF") return `expected ${RULE_EXPECTATIONS.file}, found ${found(actual)}`;
     if (expected.name === "Colon" && previous?.tokenType.name === "Identifier") {
       return `expected \`:\` after \`${previous.image}\`, found ${found(actual)}`;
     }

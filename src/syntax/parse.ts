@@ -39,6 +39,11 @@ const syntax = (message: string, span: A.Span, suggestion?: string): Diagnostic 
 /** Parses `.grade` source text into a Document and its `syntax` findings. Never throws. */
 export function parse(text: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
+  const nul = text.indexOf("\0");
+  if (nul >= 0) {
+    const document: A.Document = { kind: "Document", declarations: [], grader: undefined, tests: [], comments: [], span: { start: 0, end: text.length } };
+    return { document, diagnostics: [syntax("this is a binary file (it holds NUL bytes), not .grade text", { start: nul, end: nul + 1 })] };
+  }
   const lines = new LineIndex(text);
   const report = (d: Diagnostic): void => {
     if (diagnostics.length < MAX_SYNTAX_ERRORS) diagnostics.push(d);
@@ -92,7 +97,8 @@ export function parse(text: string): ParseResult {
     report(syntax(error.message, span));
   }
   for (const p of parser.problems) report(syntax(p.message, p.span));
-  parser.input = [];
+  const grammarErrors = parser.errors.length;
+  parser.input = []; // release the tokens (this also clears parser.errors)
 
   const graders = result?.graders ?? [];
   const declarations = result?.declarations ?? [];
@@ -107,7 +113,7 @@ export function parse(text: string): ParseResult {
       });
     } else seen.set(name, decl);
   }
-  if (graders.length === 0 && parser.errors.length === 0) {
+  if (graders.length === 0 && grammarErrors === 0 && diagnostics.length === 0) {
     diagnostics.push(
       syntax(
         "this file holds no grader",

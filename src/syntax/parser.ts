@@ -50,11 +50,17 @@ export class GradeParser extends EmbeddedActionsParser {
     const last = this.LA(0);
     const start = first.startOffset;
     const end = last && last.startOffset >= start ? last.startOffset + last.image.length : start + first.image.length;
-    return { start: Number.isFinite(start) ? start : 0, end: Number.isFinite(end) ? end : 0 };
+    return {
+      start: Number.isFinite(start) ? start : 0,
+      end: Number.isFinite(end) ? end : 0,
+    };
   }
 
   private spanOf(token: IToken): A.Span {
-    return { start: token.startOffset, end: token.startOffset + token.image.length };
+    return {
+      start: token.startOffset,
+      end: token.startOffset + token.image.length,
+    };
   }
 
   private identifier(token: IToken): A.Identifier {
@@ -73,7 +79,12 @@ export class GradeParser extends EmbeddedActionsParser {
 
   private stringValue(token: IToken): A.StringValue {
     const block = tokenMatcher(token, BlockString);
-    return { kind: "StringValue", value: this.decoded(token).value, block, span: this.spanOf(token) };
+    return {
+      kind: "StringValue",
+      value: this.decoded(token).value,
+      block,
+      span: this.spanOf(token),
+    };
   }
 
   private decoded(token: IToken): DecodedString {
@@ -97,7 +108,9 @@ export class GradeParser extends EmbeddedActionsParser {
   }
 
   private endsOperand(t: IToken): boolean {
-    return tokenMatcher(t, Identifier) || tokenMatcher(t, NumberLiteral) || tokenMatcher(t, Path) || tokenMatcher(t, RParen);
+    return (
+      tokenMatcher(t, Identifier) || tokenMatcher(t, NumberLiteral) || tokenMatcher(t, Path) || tokenMatcher(t, RParen)
+    );
   }
 
   // file = { declaration | grader | test } EOF
@@ -106,31 +119,40 @@ export class GradeParser extends EmbeddedActionsParser {
     const declarations: A.NamespaceDecl[] = [];
     const graders: A.Grader[] = [];
     const tests: A.TestBlock[] = [];
-    this.MANY(() => {
-      this.OR([
-        {
-          GATE: () => (this.LA(1).image === "item" || this.LA(1).image === "sample") && tokenMatcher(this.LA(2), LCurly),
-          ALT: () => {
-            const decl = this.SUBRULE(this.declaration);
-            this.ACTION(() => decl && declarations.push(decl));
-          },
-        },
-        {
-          GATE: () => this.LA(1).image === "test" && tokenMatcher(this.LA(2), StringLiteral),
-          ALT: () => {
-            const test = this.SUBRULE(this.test);
-            this.ACTION(() => test && tests.push(test));
-          },
-          IGNORE_AMBIGUITIES: true,
-        },
-        {
-          ALT: () => {
-            const grader = this.SUBRULE(this.grader);
-            this.ACTION(() => grader && graders.push(grader));
-          },
-          IGNORE_AMBIGUITIES: true,
-        },
-      ]);
+    // One token decides: any name starts a grader, so `string_check "x` (broken) is reported
+    // inside the grader, not as "expected a grader".
+    this.MANY({
+      MAX_LOOKAHEAD: 1,
+      DEF: () => {
+        this.OR({
+          MAX_LOOKAHEAD: 1,
+          DEF: [
+            {
+              GATE: () =>
+                (this.LA(1).image === "item" || this.LA(1).image === "sample") && tokenMatcher(this.LA(2), LCurly),
+              ALT: () => {
+                const decl = this.SUBRULE(this.declaration);
+                this.ACTION(() => decl && declarations.push(decl));
+              },
+            },
+            {
+              GATE: () => this.LA(1).image === "test" && tokenMatcher(this.LA(2), StringLiteral),
+              ALT: () => {
+                const test = this.SUBRULE(this.test);
+                this.ACTION(() => test && tests.push(test));
+              },
+              IGNORE_AMBIGUITIES: true,
+            },
+            {
+              ALT: () => {
+                const grader = this.SUBRULE(this.grader);
+                this.ACTION(() => grader && graders.push(grader));
+              },
+              IGNORE_AMBIGUITIES: true,
+            },
+          ],
+        });
+      },
     });
     return this.ACTION(() => ({
       declarations,
@@ -144,7 +166,12 @@ export class GradeParser extends EmbeddedActionsParser {
   private declaration = this.RULE("declaration", (): A.NamespaceDecl => {
     const ns = this.CONSUME(Identifier);
     const type = this.SUBRULE(this.objectType);
-    return this.ACTION(() => ({ kind: "NamespaceDecl", namespace: this.identifier(ns), type, span: this.spanFrom(ns) }));
+    return this.ACTION(() => ({
+      kind: "NamespaceDecl",
+      namespace: this.identifier(ns),
+      type,
+      span: this.spanFrom(ns),
+    }));
   });
 
   // objectType = "{" { typeField [","] } "}"
@@ -157,7 +184,11 @@ export class GradeParser extends EmbeddedActionsParser {
       this.OPTION(() => this.CONSUME(Comma));
     });
     this.CONSUME(RCurly);
-    return this.ACTION(() => ({ kind: "ObjectType", fields, span: this.spanFrom(open) }));
+    return this.ACTION(() => ({
+      kind: "ObjectType",
+      fields,
+      span: this.spanFrom(open),
+    }));
   });
 
   // typeField = (name | string) ["?"] ":" type
@@ -194,15 +225,21 @@ export class GradeParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const t = this.OR2([{ ALT: () => this.CONSUME(Identifier) }, { ALT: () => this.CONSUME(Null) }]);
-          return this.ACTION((): A.TypeExpr => ({ kind: "NamedType", name: t.image, span: this.spanOf(t) }));
+          return this.ACTION((): A.TypeExpr => ({
+            kind: "NamedType",
+            name: t.image,
+            span: this.spanOf(t),
+          }));
         },
       },
       {
         ALT: () => {
           const t = this.CONSUME(StringLiteral);
-          return this.ACTION(
-            (): A.TypeExpr => ({ kind: "LiteralType", value: this.decoded(t).value, span: this.spanOf(t) }),
-          );
+          return this.ACTION((): A.TypeExpr => ({
+            kind: "LiteralType",
+            value: this.decoded(t).value,
+            span: this.spanOf(t),
+          }));
         },
       },
       {
@@ -210,7 +247,11 @@ export class GradeParser extends EmbeddedActionsParser {
           const open = this.CONSUME(LBracket);
           const element = this.SUBRULE(this.type);
           this.CONSUME(RBracket);
-          return this.ACTION((): A.TypeExpr => ({ kind: "ListType", element, span: this.spanFrom(open) }));
+          return this.ACTION((): A.TypeExpr => ({
+            kind: "ListType",
+            element,
+            span: this.spanFrom(open),
+          }));
         },
       },
       { ALT: () => this.SUBRULE(this.objectType) },
@@ -234,7 +275,11 @@ export class GradeParser extends EmbeddedActionsParser {
       kind: "Grader",
       type: this.identifier(kind),
       name: name ? this.stringValue(name) : undefined,
-      body: body ?? { kind: "BlockBody", members: [], span: this.spanFrom(kind) },
+      body: body ?? {
+        kind: "BlockBody",
+        members: [],
+        span: this.spanFrom(kind),
+      },
       span: this.spanFrom(kind),
     }));
   });
@@ -290,7 +335,11 @@ export class GradeParser extends EmbeddedActionsParser {
       this.OPTION(() => this.CONSUME(Comma));
     });
     this.CONSUME(RCurly);
-    return this.ACTION(() => ({ kind: "BlockBody", members, span: this.spanFrom(open) }));
+    return this.ACTION(() => ({
+      kind: "BlockBody",
+      members,
+      span: this.spanFrom(open),
+    }));
   });
 
   // member = "calculate_output" ":" (string | blockString | formula)
@@ -309,11 +358,20 @@ export class GradeParser extends EmbeddedActionsParser {
     const key = this.CONSUME(CalculateOutput);
     this.CONSUME(Colon);
     const value = this.OR([
-      { ALT: () => this.stringValue(this.CONSUME(StringLiteral)) as A.FieldValue },
-      { ALT: () => this.stringValue(this.CONSUME(BlockString)) as A.FieldValue },
+      {
+        ALT: () => this.stringValue(this.CONSUME(StringLiteral)) as A.FieldValue,
+      },
+      {
+        ALT: () => this.stringValue(this.CONSUME(BlockString)) as A.FieldValue,
+      },
       { ALT: () => this.SUBRULE(this.formula) },
     ]);
-    return this.ACTION(() => ({ kind: "Field", key: this.keyOf(key), value, span: this.spanFrom(key) }));
+    return this.ACTION(() => ({
+      kind: "Field",
+      key: this.keyOf(key),
+      value,
+      span: this.spanFrom(key),
+    }));
   });
 
   private gradersField = this.RULE("gradersField", (): A.Field => {
@@ -333,7 +391,12 @@ export class GradeParser extends EmbeddedActionsParser {
         IGNORE_AMBIGUITIES: true,
       },
     ]);
-    return this.ACTION(() => ({ kind: "Field", key: this.keyOf(key), value, span: this.spanFrom(key) }));
+    return this.ACTION(() => ({
+      kind: "Field",
+      key: this.keyOf(key),
+      value,
+      span: this.spanFrom(key),
+    }));
   });
 
   private plainMember = this.RULE("plainMember", (): A.Member => {
@@ -343,17 +406,23 @@ export class GradeParser extends EmbeddedActionsParser {
         ALT: () => {
           this.CONSUME(Colon);
           const value = this.SUBRULE(this.value);
-          return this.ACTION(
-            (): A.Member => ({ kind: "Field", key: this.keyOf(keyToken), value, span: this.spanFrom(keyToken) }),
-          );
+          return this.ACTION((): A.Member => ({
+            kind: "Field",
+            key: this.keyOf(keyToken),
+            value,
+            span: this.spanFrom(keyToken),
+          }));
         },
       },
       {
         ALT: () => {
           const value = this.SUBRULE(this.objectValue);
-          return this.ACTION(
-            (): A.Member => ({ kind: "Field", key: this.keyOf(keyToken), value, span: this.spanFrom(keyToken) }),
-          );
+          return this.ACTION((): A.Member => ({
+            kind: "Field",
+            key: this.keyOf(keyToken),
+            value,
+            span: this.spanFrom(keyToken),
+          }));
         },
       },
       {
@@ -364,15 +433,13 @@ export class GradeParser extends EmbeddedActionsParser {
             DEF: () => this.CONSUME2(Identifier),
           });
           const content = this.SUBRULE(this.content);
-          return this.ACTION(
-            (): A.Member => ({
-              kind: "Message",
-              role: this.identifier(keyToken),
-              typed: typed !== undefined,
-              content,
-              span: this.spanFrom(keyToken),
-            }),
-          );
+          return this.ACTION((): A.Member => ({
+            kind: "Message",
+            role: this.identifier(keyToken),
+            typed: typed !== undefined,
+            content,
+            span: this.spanFrom(keyToken),
+          }));
         },
       },
     ]);
@@ -388,11 +455,21 @@ export class GradeParser extends EmbeddedActionsParser {
       const grader = this.SUBRULE(this.grader);
       this.OPTION(() => this.CONSUME(Comma));
       this.ACTION(() => {
-        if (grader) entries.push({ kind: "GraderEntry", key: this.keyOf(key), grader, span: this.spanFrom(key) });
+        if (grader)
+          entries.push({
+            kind: "GraderEntry",
+            key: this.keyOf(key),
+            grader,
+            span: this.spanFrom(key),
+          });
       });
     });
     this.CONSUME(RCurly);
-    return this.ACTION(() => ({ kind: "GraderMap", entries, span: this.spanFrom(open) }));
+    return this.ACTION(() => ({
+      kind: "GraderMap",
+      entries,
+      span: this.spanFrom(open),
+    }));
   });
 
   /*
@@ -452,7 +529,11 @@ export class GradeParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const t = this.CONSUME(Path);
-          return this.ACTION((): A.Value => ({ kind: "PathValue", path: t.image, span: this.spanOf(t) }));
+          return this.ACTION((): A.Value => ({
+            kind: "PathValue",
+            path: t.image,
+            span: this.spanOf(t),
+          }));
         },
       },
       { ALT: () => this.SUBRULE(this.listValue) },
@@ -470,25 +551,40 @@ export class GradeParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const t = this.CONSUME(True);
-          return this.ACTION((): A.Value => ({ kind: "BooleanValue", value: true, span: this.spanOf(t) }));
+          return this.ACTION((): A.Value => ({
+            kind: "BooleanValue",
+            value: true,
+            span: this.spanOf(t),
+          }));
         },
       },
       {
         ALT: () => {
           const t = this.CONSUME(False);
-          return this.ACTION((): A.Value => ({ kind: "BooleanValue", value: false, span: this.spanOf(t) }));
+          return this.ACTION((): A.Value => ({
+            kind: "BooleanValue",
+            value: false,
+            span: this.spanOf(t),
+          }));
         },
       },
       {
         ALT: () => {
           const t = this.CONSUME(Null);
-          return this.ACTION((): A.Value => ({ kind: "NullValue", span: this.spanOf(t) }));
+          return this.ACTION((): A.Value => ({
+            kind: "NullValue",
+            span: this.spanOf(t),
+          }));
         },
       },
       {
         ALT: () => {
           const t = this.CONSUME(Path);
-          return this.ACTION((): A.Value => ({ kind: "PathValue", path: t.image, span: this.spanOf(t) }));
+          return this.ACTION((): A.Value => ({
+            kind: "PathValue",
+            path: t.image,
+            span: this.spanOf(t),
+          }));
         },
       },
       {
@@ -498,7 +594,11 @@ export class GradeParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const t = this.CONSUME(Identifier);
-          return this.ACTION((): A.Value => ({ kind: "NameValue", name: t.image, span: this.spanOf(t) }));
+          return this.ACTION((): A.Value => ({
+            kind: "NameValue",
+            name: t.image,
+            span: this.spanOf(t),
+          }));
         },
       },
       { ALT: () => this.SUBRULE(this.listValue) },
@@ -514,7 +614,12 @@ export class GradeParser extends EmbeddedActionsParser {
         ALT: () => {
           this.CONSUME(DotDot);
           const high = this.SUBRULE2(this.signedNumber);
-          return this.ACTION((): A.Value => ({ kind: "RangeValue", low: first, high, span: { start: first.span.start, end: high.span.end } }));
+          return this.ACTION((): A.Value => ({
+            kind: "RangeValue",
+            low: first,
+            high,
+            span: { start: first.span.start, end: high.span.end },
+          }));
         },
       },
       {
@@ -540,7 +645,12 @@ export class GradeParser extends EmbeddedActionsParser {
     const digits = this.CONSUME(NumberLiteral);
     return this.ACTION(() => {
       const raw = (minus ? "-" : "") + digits.image;
-      return { kind: "NumberValue", value: Number(raw), raw, span: this.spanFrom(first) };
+      return {
+        kind: "NumberValue",
+        value: Number(raw),
+        raw,
+        span: this.spanFrom(first),
+      };
     });
   });
 
@@ -555,7 +665,12 @@ export class GradeParser extends EmbeddedActionsParser {
       this.OPTION(() => this.CONSUME(Comma));
     });
     this.CONSUME(RParen);
-    return this.ACTION(() => ({ kind: "CallValue", callee: this.identifier(callee), args, span: this.spanFrom(callee) }));
+    return this.ACTION(() => ({
+      kind: "CallValue",
+      callee: this.identifier(callee),
+      args,
+      span: this.spanFrom(callee),
+    }));
   });
 
   // argument = [name ":"] value
@@ -588,7 +703,11 @@ export class GradeParser extends EmbeddedActionsParser {
       this.OPTION(() => this.CONSUME(Comma));
     });
     this.CONSUME(RBracket);
-    return this.ACTION(() => ({ kind: "ListValue", items, span: this.spanFrom(open) }));
+    return this.ACTION(() => ({
+      kind: "ListValue",
+      items,
+      span: this.spanFrom(open),
+    }));
   });
 
   // objectValue = "{" { key (":" value | objectValue) [","] } "}"
@@ -608,11 +727,21 @@ export class GradeParser extends EmbeddedActionsParser {
       ]);
       this.OPTION(() => this.CONSUME(Comma));
       this.ACTION(() => {
-        if (value) entries.push({ kind: "ObjectEntry", key: this.keyOf(key), value, span: this.spanFrom(key) });
+        if (value)
+          entries.push({
+            kind: "ObjectEntry",
+            key: this.keyOf(key),
+            value,
+            span: this.spanFrom(key),
+          });
       });
     });
     this.CONSUME(RCurly);
-    return this.ACTION(() => ({ kind: "ObjectValue", entries, span: this.spanFrom(open) }));
+    return this.ACTION(() => ({
+      kind: "ObjectValue",
+      entries,
+      span: this.spanFrom(open),
+    }));
   });
 
   // test = "test" string body
@@ -624,9 +753,18 @@ export class GradeParser extends EmbeddedActionsParser {
       const fields: A.Field[] = [];
       for (const member of body?.members ?? []) {
         if (member.kind === "Field") fields.push(member);
-        else this.problems.push({ message: "a test holds fields (`sample`, `item`, `expect`, `given`), not messages", span: member.span });
+        else
+          this.problems.push({
+            message: "a test holds fields (`sample`, `item`, `expect`, `given`), not messages",
+            span: member.span,
+          });
       }
-      return { kind: "TestBlock", name: this.stringValue(name), fields, span: this.spanFrom(keyword) };
+      return {
+        kind: "TestBlock",
+        name: this.stringValue(name),
+        fields,
+        span: this.spanFrom(keyword),
+      };
     });
   });
 

@@ -96,6 +96,10 @@ export function decodeBlock(raw: string, start: number, wantOffsets = false): De
   const offsets: number[] | undefined = wantOffsets ? [] : undefined;
 
   const emitText = (text: string, at: number): void => {
+    if (!offsets) {
+      out.push(text.includes(BLOCK_ESCAPE) ? text.replaceAll(BLOCK_ESCAPE, '"""') : text);
+      return;
+    }
     // Unescape `\"""` while mapping each character to its source offset.
     let i = 0;
     while (i < text.length) {

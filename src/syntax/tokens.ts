@@ -20,12 +20,59 @@ export const Comment = createToken({
 });
 
 /*
+ * String tokens use hand-written matchers: a regular expression with alternation inside a
+ * repetition overflows V8's stack on very long strings (a 10 MB block string, say).
+ */
+
+/**
  * A block string is raw: the only escape is `\"""`, which stands for `"""`. A quote that starts a
  * run of four or more is content, so the delimiter is always the last three quotes of a run.
  */
+function matchBlockString(text: string, offset: number): RegExpExecArray | null {
+  if (!text.startsWith('"""', offset)) return null;
+  let i = offset + 3;
+  for (;;) {
+    const next = text.indexOf('"', i);
+    if (next < 0) return null;
+    if (text[next - 1] === "\\" && text.startsWith('"""', next) && next - 1 >= i) {
+      i = next + 3;
+      continue;
+    }
+    let run = next;
+    while (text.charCodeAt(run) === 34) run++;
+    if (run - next >= 3) return execResult(text.slice(offset, run));
+    i = run;
+  }
+}
+
+/** A `"..."` string on one line; `\` escapes the next character (JSON escapes are checked later). */
+function matchString(text: string, offset: number, terminated: boolean): RegExpExecArray | null {
+  if (text.charCodeAt(offset) !== 34) return null;
+  let i = offset + 1;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 34) return terminated ? execResult(text.slice(offset, i + 1)) : null;
+    if (c === 10 || c === 13) break;
+    if (c === 92) {
+      const n = text.charCodeAt(i + 1);
+      if (n === 10 || n === 13 || Number.isNaN(n)) {
+        i++;
+        break;
+      }
+      i += 2;
+    } else i++;
+  }
+  return terminated ? null : execResult(text.slice(offset, Math.min(i, text.length)));
+}
+
+function execResult(match: string): RegExpExecArray {
+  return [match] as unknown as RegExpExecArray;
+}
+
 export const BlockString = createToken({
   name: "BlockString",
-  pattern: /"""(?:\\"""|[^"]|"(?!"")|"(?="""))*"""/,
+  pattern: { exec: (text: string, offset: number) => matchBlockString(text, offset) },
+  start_chars_hint: ['"'],
   line_breaks: true,
 });
 
@@ -38,13 +85,17 @@ export const UnterminatedBlockString = createToken({
 
 export const StringLiteral = createToken({
   name: "String",
-  pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*"/,
+  pattern: { exec: (text: string, offset: number) => matchString(text, offset, true) },
+  start_chars_hint: ['"'],
+  line_breaks: false,
 });
 
 /** A string that reaches the end of its line: reported by the parse driver. */
 export const UnterminatedString = createToken({
   name: "UnterminatedString",
-  pattern: /"(?:[^"\\\n\r]|\\[^\n\r])*\\?/,
+  pattern: { exec: (text: string, offset: number) => matchString(text, offset, false) },
+  start_chars_hint: ['"'],
+  line_breaks: false,
 });
 
 export const NumberLiteral = createToken({
