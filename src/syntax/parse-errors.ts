@@ -1,6 +1,6 @@
-import type { IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
+import { type IParserErrorMessageProvider, type IToken, type TokenType, tokenMatcher } from "chevrotain";
 import type { LineIndex } from "./lines.js";
-import { tokenDescriptions } from "./tokens.js";
+import { Identifier, tokenDescriptions } from "./tokens.js";
 
 /*
  * Parse errors in the user's words: what was expected, in the terms of the language, and what
@@ -13,13 +13,15 @@ interface ParseContext {
   // Incremental bracket scan: errors arrive in source order, so the scan resumes.
   scanned: number;
   stack: number[];
+  // Openers already reported as unclosed: recovery behaves as if they were closed.
+  reported: Set<number>;
 }
 
 let context: ParseContext | undefined;
 
 /** Called by the parse driver before each parse. */
 export function setParseContext(tokens: readonly IToken[], lines: LineIndex): void {
-  context = { tokens, lines, scanned: 0, stack: [] };
+  context = { tokens, lines, scanned: 0, stack: [], reported: new Set() };
 }
 
 const OPENERS: Readonly<Record<string, string>> = { LCurly: "RCurly", LBracket: "RBracket", LParen: "RParen" };
@@ -43,7 +45,8 @@ function openerBefore(offset: number): number | undefined {
       if (top !== undefined && OPENERS[ctx.tokens[top]!.tokenType.name] === name) ctx.stack.pop();
     }
   }
-  return ctx.stack[ctx.stack.length - 1];
+  for (let i = ctx.stack.length - 1; i >= 0; i--) if (!ctx.reported.has(ctx.stack[i]!)) return ctx.stack[i];
+  return undefined;
 }
 
 /** What the bracket at `index` opens, as users call it: "`graders`", "the `score_model` grader". */
@@ -53,12 +56,13 @@ function blockName(index: number): string {
   const prev = tokens[index - 1];
   const prev2 = tokens[index - 2];
   const kind = opener.tokenType.name;
-  if (kind === "LParen" && prev?.tokenType.name === "Identifier") return `\`${prev.image}(\``;
+  const isName = (t: IToken | undefined): t is IToken => t !== undefined && tokenMatcher(t, Identifier);
+  if (kind === "LParen" && isName(prev)) return `\`${prev.image}(\``;
   if (prev?.tokenType.name === "Colon" && prev2) return `\`${prev2.image}\``;
-  if (prev?.tokenType.name === "String" && prev2?.tokenType.name === "Identifier") {
+  if (prev?.tokenType.name === "String" && isName(prev2)) {
     return prev2.image === "test" ? `the test ${prev.image}` : `the \`${prev2.image}\` grader`;
   }
-  if (prev?.tokenType.name === "Identifier") {
+  if (isName(prev)) {
     return kind === "LCurly" && index === 1 ? `the \`${prev.image}\` grader` : `\`${prev.image}\``;
   }
   return kind === "LBracket" ? "the list" : kind === "LParen" ? "the parentheses" : "the block";
@@ -101,6 +105,7 @@ export const errorMessages: IParserErrorMessageProvider = {
     if (CLOSERS.has(expected.name)) {
       const opener = openerBefore(actual.tokenType.name === "EOF" ? Number.MAX_SAFE_INTEGER : actual.startOffset);
       if (opener !== undefined && context) {
+        context.reported.add(opener);
         const at = context.lines.label(context.tokens[opener]!.startOffset);
         return `expected ${describe(expected)} to close ${blockName(opener)} opened at ${at}, found ${found(actual)}`;
       }
@@ -120,7 +125,11 @@ export const errorMessages: IParserErrorMessageProvider = {
     }
     return `expected ${RULE_EXPECTATIONS.file}, found ${found(firstRedundant)}`;
   },
-  buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
+  buildNoViableAltMessage({ expectedPathsPerAlt, actual, previous, ruleName }) {
+    if (ruleName === "plainMember" && previous) {
+      const role = ["system", "developer", "user", "assistant"].includes(previous.image);
+      return `expected \`:\` and a value after \`${previous.image}\`${role ? " (or message content)" : ""}, found ${found(actual[0])}`;
+    }
     const paths = expectedPathsPerAlt.flat();
     return `expected ${expectationOf(ruleName, paths)}, found ${found(actual[0])}`;
   },

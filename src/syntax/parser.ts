@@ -347,11 +347,14 @@ export class GradeParser extends EmbeddedActionsParser {
   //        | key ":" value | key objectValue
   //        | role ["message"] content
   private member = this.RULE("member", (): A.Member => {
-    return this.OR([
-      { ALT: () => this.SUBRULE(this.formulaField) },
-      { ALT: () => this.SUBRULE(this.gradersField) },
-      { ALT: () => this.SUBRULE(this.plainMember), IGNORE_AMBIGUITIES: true },
-    ]);
+    return this.OR({
+      MAX_LOOKAHEAD: 1,
+      DEF: [
+        { ALT: () => this.SUBRULE(this.formulaField) },
+        { ALT: () => this.SUBRULE(this.gradersField) },
+        { ALT: () => this.SUBRULE(this.plainMember), IGNORE_AMBIGUITIES: true },
+      ],
+    });
   });
 
   private formulaField = this.RULE("formulaField", (): A.Field => {
@@ -449,20 +452,28 @@ export class GradeParser extends EmbeddedActionsParser {
   private graderMap = this.RULE("graderMap", (): A.GraderMap => {
     const open = this.CONSUME(LCurly);
     const entries: A.GraderEntry[] = [];
-    this.MANY(() => {
-      const key = this.OR([{ ALT: () => this.CONSUME(Identifier) }, { ALT: () => this.CONSUME(StringLiteral) }]);
-      this.CONSUME(Colon);
-      const grader = this.SUBRULE(this.grader);
-      this.OPTION(() => this.CONSUME(Comma));
-      this.ACTION(() => {
-        if (grader)
-          entries.push({
-            kind: "GraderEntry",
-            key: this.keyOf(key),
-            grader,
-            span: this.spanFrom(key),
-          });
-      });
+    // An entry is `key: kind ...`; anything else (a field after a forgotten `}`) ends the map.
+    this.MANY({
+      GATE: () =>
+        !tokenMatcher(this.LA(1), CalculateOutput) &&
+        !tokenMatcher(this.LA(1), Graders) &&
+        tokenMatcher(this.LA(2), Colon) &&
+        tokenMatcher(this.LA(3), Identifier),
+      DEF: () => {
+        const key = this.OR([{ ALT: () => this.CONSUME(Identifier) }, { ALT: () => this.CONSUME(StringLiteral) }]);
+        this.CONSUME(Colon);
+        const grader = this.SUBRULE(this.grader);
+        this.OPTION(() => this.CONSUME(Comma));
+        this.ACTION(() => {
+          if (grader)
+            entries.push({
+              kind: "GraderEntry",
+              key: this.keyOf(key),
+              grader,
+              span: this.spanFrom(key),
+            });
+        });
+      },
     });
     this.CONSUME(RCurly);
     return this.ACTION(() => ({
