@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Document, Grader, Message, Node } from "../../src/syntax/ast.js";
+import type { Document, Grader, Member, Message } from "../../src/syntax/ast.js";
 import { walk } from "../../src/syntax/ast.js";
 import { LineIndex } from "../../src/syntax/lines.js";
 import { parse } from "../../src/syntax/parse.js";
@@ -14,6 +14,13 @@ function ok(source: string): Document {
 function errors(source: string): string[] {
   const lines = new LineIndex(source);
   return parse(source).diagnostics.map((d) => `${lines.label(d.span.start)} ${d.message}`);
+}
+
+/** The members of the document's grader, which must be in block form. */
+function membersOf(doc: Document): readonly Member[] {
+  const body = doc.grader!.body;
+  if (body.kind !== "BlockBody") throw new Error(`expected a block body, got ${body.kind}`);
+  return body.members;
 }
 
 const strip = (node: unknown): unknown => JSON.parse(JSON.stringify(node, (k, v) => (k === "span" ? undefined : v)));
@@ -52,7 +59,7 @@ describe("parser: graders", () => {
   user [input_image("https://x/y.png", detail: high, file_id: null), input_audio(item.clip, format: mp3)]
   user item.prompt
 }`);
-    const messages = (doc.grader!.body as { members: Node[] }).members.filter((m): m is Message => m.kind === "Message");
+    const messages = membersOf(doc).filter((m): m is Message => m.kind === "Message");
     expect(messages.map((m) => [m.role.name, m.typed, m.content.kind])).toEqual([
       ["system", false, "StringValue"],
       ["developer", true, "StringValue"],
@@ -65,7 +72,7 @@ describe("parser: graders", () => {
 
   it("parses nested objects with and without a colon, lists, numbers, booleans and null", () => {
     const doc = ok('score_model "s" {\n  sampling_params { temperature: -0.5, seed: 1e3 }\n  other: { a: [1, true, false, null], b { c: x } }\n}');
-    const fields = (doc.grader!.body as { members: Node[] }).members;
+    const fields = membersOf(doc);
     expect(strip(fields[0])).toMatchObject({
       key: { name: "sampling_params" },
       value: { kind: "ObjectValue", entries: [{ value: { kind: "NumberValue", value: -0.5, raw: "-0.5" } }, { value: { value: 1000 } }] },
@@ -81,14 +88,14 @@ describe("parser: graders", () => {
     "b key": python "b" { source: file("b.py") }
   }
 }`);
-    const [formula, graders] = (doc.grader!.body as { members: Node[] }).members;
+    const [formula, graders] = membersOf(doc);
     expect(strip(formula)).toMatchObject({ value: { kind: "Formula", text: "(a + b) / 2" } });
     expect(strip(graders)).toMatchObject({ value: { kind: "GraderMap", entries: [{ key: { name: "a" } }, { key: { name: "b key", quoted: true } }] } });
   });
 
   it("drops comments from a formula written over several lines", () => {
     const doc = ok('multi "m" {\n  calculate_output: 0.5 * a   // half\n    + 0.5 * b\n  graders { a: string_check "a": x eq y }\n}');
-    const formula = (doc.grader!.body as { members: Node[] }).members[0];
+    const formula = membersOf(doc)[0];
     expect(strip(formula)).toMatchObject({ value: { text: "0.5 * a\n    + 0.5 * b" } });
   });
 
