@@ -18,6 +18,11 @@ export interface CheckResult {
 export interface CompileResult extends CheckResult {
   /** The grader JSON; absent when there is any error-level finding. */
   readonly grader: JsonObject | undefined;
+  /**
+   * Where each part of the JSON came from: JSON pointer (`/graders/name/input`, `` for the
+   * grader itself) → source span. Maps an API error about a field back to the `.grade` text.
+   */
+  readonly sourceMap: ReadonlyMap<string, Span>;
 }
 
 export type { CheckOptions as CompileOptions } from "./check/context.js";
@@ -50,13 +55,15 @@ export function check(source: string, options: CheckOptions = {}): CheckResult {
 export function compile(source: string, options: CheckOptions = {}): CompileResult {
   const { document, diagnostics, context } = analyse(source, options);
   let grader: JsonObject | undefined;
+  let sourceMap: ReadonlyMap<string, Span> = new Map();
   if (document.grader && !diagnostics.some((d) => d.severity === "error")) {
     const emitted = emitGrader(document.grader, { readFile: (call) => context.fileOf(call) });
+    sourceMap = emitted.spans;
     const result = graderSchema(context.target).safeParse(emitted.json);
     if (result.success) grader = emitted.json;
     else diagnostics.push(...schemaFindings(result.error, emitted.spans, document.grader.span));
   }
-  return { ...finish(document, diagnostics, options.filename), grader };
+  return { ...finish(document, diagnostics, options.filename), grader, sourceMap };
 }
 
 function schemaFindings(error: z.ZodError, spans: ReadonlyMap<string, Span>, fallback: Span): Diagnostic[] {
