@@ -22,6 +22,8 @@ describe("the library API", () => {
         message: "`equals` is not a valid operation; it is one of `eq`, `ne`, `like` or `ilike`",
         file: "x.grade",
         span: { start: 37, end: 43 },
+        suggestion: "did you mean `eq`?",
+        replacement: "eq",
       },
     ]);
   });

@@ -6,7 +6,14 @@ import { setParseContext } from "./parse-errors.js";
 import { gradeParser } from "./parser.js";
 import {
   BlockString,
+  CalculateOutput,
+  Colon,
+  DotDot,
   gradeLexer,
+  Identifier,
+  Minus,
+  NumberLiteral,
+  Path,
   LBracket,
   LCurly,
   LParen,
@@ -41,8 +48,20 @@ export function parse(text: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
   const nul = text.indexOf("\0");
   if (nul >= 0) {
-    const document: A.Document = { kind: "Document", declarations: [], grader: undefined, tests: [], comments: [], span: { start: 0, end: text.length } };
-    return { document, diagnostics: [syntax("this is a binary file (it holds NUL bytes), not .grade text", { start: nul, end: nul + 1 })] };
+    const document: A.Document = {
+      kind: "Document",
+      declarations: [],
+      grader: undefined,
+      tests: [],
+      comments: [],
+      span: { start: 0, end: text.length },
+    };
+    return {
+      document,
+      diagnostics: [
+        syntax("this is a binary file (it holds NUL bytes), not .grade text", { start: nul, end: nul + 1 }),
+      ],
+    };
   }
   const lines = new LineIndex(text);
   const report = (d: Diagnostic): void => {
@@ -52,25 +71,41 @@ export function parse(text: string): ParseResult {
   const lexed = gradeLexer().tokenize(text);
   for (const error of lexed.errors) {
     const ch = text.slice(error.offset, error.offset + Math.max(1, error.length));
-    report(syntax(`unexpected ${describeChars(ch)}`, { start: error.offset, end: error.offset + Math.max(1, error.length) }));
+    report(
+      syntax(`unexpected ${describeChars(ch)}`, { start: error.offset, end: error.offset + Math.max(1, error.length) }),
+    );
   }
   const tokens = lexed.tokens;
   for (const t of tokens) {
     if (tokenMatcher(t, UnterminatedString)) {
-      report(syntax("this string has no closing `\"` on its line", spanOf(t), 'close it with `"`, or use a """ block string for text over several lines'));
+      report(
+        syntax(
+          'this string has no closing `"` on its line',
+          spanOf(t),
+          'close it with `"`, or use a """ block string for text over several lines',
+        ),
+      );
       retype(t, StringLiteral);
     } else if (tokenMatcher(t, UnterminatedBlockString)) {
       report(syntax('this block string has no closing `"""`', { start: t.startOffset, end: t.startOffset + 3 }));
       retype(t, BlockString);
     }
   }
+  mergeUnquotedWords(tokens, report);
   const comments: A.Comment[] = (lexed.groups["comments"] ?? []).map((t) => ({
     kind: "Comment",
     text: t.image,
     span: spanOf(t),
   }));
 
-  const empty: A.Document = { kind: "Document", declarations: [], grader: undefined, tests: [], comments, span: { start: 0, end: text.length } };
+  const empty: A.Document = {
+    kind: "Document",
+    declarations: [],
+    grader: undefined,
+    tests: [],
+    comments,
+    span: { start: 0, end: text.length },
+  };
 
   const tooDeep = firstTooDeep(tokens);
   if (tooDeep) {
@@ -96,7 +131,7 @@ export function parse(text: string): ParseResult {
     const span = t.tokenType.name === "EOF" || !Number.isFinite(t.startOffset) ? endSpan(text) : spanOf(t);
     report(syntax(error.message, span));
   }
-  for (const p of parser.problems) report(syntax(p.message, p.span));
+  for (const p of parser.problems) report(syntax(p.message, p.span, p.suggestion));
   const grammarErrors = parser.errors.length;
   parser.input = []; // release the tokens (this also clears parser.errors)
 
@@ -124,7 +159,11 @@ export function parse(text: string): ParseResult {
   }
   for (const extra of graders.slice(1)) {
     diagnostics.push({
-      ...syntax("a file holds exactly one grader; this is a second one", extra.type.span, "combine them in a `multi` grader, or move this one to its own file"),
+      ...syntax(
+        "a file holds exactly one grader; this is a second one",
+        extra.type.span,
+        "combine them in a `multi` grader, or move this one to its own file",
+      ),
       related: [{ message: "the first grader", span: graders[0]!.type.span }],
     });
   }
@@ -140,6 +179,53 @@ export function parse(text: string): ParseResult {
     },
     diagnostics,
   };
+}
+
+/**
+ * `model: gpt-4o-2024-08-06` lexes as several tokens written together (`gpt`, `-`, `4`, `o`, ...).
+ * Such a run after a field's `:` is reported once, with the quoted fix, and read as one name so
+ * that parsing goes on (a formula's `a-b` is left alone).
+ */
+function mergeUnquotedWords(tokens: IToken[], report: (d: Diagnostic) => void): void {
+  const joinable = (t: IToken): boolean =>
+    tokenMatcher(t, Identifier) ||
+    tokenMatcher(t, NumberLiteral) ||
+    tokenMatcher(t, Minus) ||
+    tokenMatcher(t, Path) ||
+    tokenMatcher(t, DotDot);
+  for (let i = 1; i < tokens.length - 1; i++) {
+    if (!tokenMatcher(tokens[i]!, Colon) || tokenMatcher(tokens[i - 1]!, CalculateOutput)) continue;
+    const first = tokens[i + 1]!;
+    let end = i + 1;
+    while (
+      end + 1 < tokens.length &&
+      joinable(tokens[end + 1]!) &&
+      tokens[end + 1]!.startOffset === tokens[end]!.startOffset + tokens[end]!.image.length
+    ) {
+      end++;
+    }
+    const run = tokens.slice(i + 1, end + 1);
+    if (
+      run.length < 2 ||
+      !joinable(first) ||
+      !run.some((t) => tokenMatcher(t, Minus)) ||
+      (tokenMatcher(first, Minus) && run.length === 2)
+    )
+      continue;
+    const text = run.map((t) => t.image).join("");
+    report(
+      syntax(
+        `\`${text}\` must be quoted to be one value`,
+        { start: first.startOffset, end: first.startOffset + text.length },
+        `write \`"${text}"\``,
+      ),
+    );
+    const merged = first as { image: string; tokenType: typeof Identifier; tokenTypeIdx: number };
+    merged.image = text;
+    merged.tokenType = Identifier;
+    merged.tokenTypeIdx = Identifier.tokenTypeIdx!;
+    tokens.splice(i + 2, run.length - 1);
+  }
 }
 
 function spanOf(t: IToken): A.Span {
@@ -177,6 +263,7 @@ function describeChars(chars: string): string {
     return `control character U+${first.toString(16).toUpperCase().padStart(4, "0")}`;
   }
   if (first === 0xa0) return "non-breaking space (U+00A0)";
-  if (/^\s$/u.test(String.fromCodePoint(first))) return `whitespace character U+${first.toString(16).toUpperCase().padStart(4, "0")}`;
+  if (/^\s$/u.test(String.fromCodePoint(first)))
+    return `whitespace character U+${first.toString(16).toUpperCase().padStart(4, "0")}`;
   return `character${[...shown].length > 1 ? "s" : ""} \`${shown}\``;
 }

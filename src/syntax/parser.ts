@@ -261,7 +261,23 @@ export class GradeParser extends EmbeddedActionsParser {
   // grader = kind [string] ( ":" shortForm | body )
   public grader = this.RULE("grader", (): A.Grader => {
     const kind = this.CONSUME(Identifier);
-    const name = this.OPTION(() => this.CONSUME(StringLiteral));
+    const quoted = this.OPTION(() => this.CONSUME(StringLiteral));
+    // `string_check exact: ...`: a name written bare is reported, then read as the string.
+    const bare = this.OPTION2({
+      GATE: () => quoted === undefined && (tokenMatcher(this.LA(2), Colon) || tokenMatcher(this.LA(2), LCurly)),
+      DEF: () => {
+        const token = this.CONSUME2(Identifier);
+        this.ACTION(() =>
+          this.problems.push({
+            message: `a grader's name is a string: write \`${kind.image} "${token.image}"\``,
+            span: this.spanOf(token),
+            suggestion: `quote it: \`"${token.image}"\``,
+          }),
+        );
+        return token;
+      },
+    });
+    const name = quoted ?? bare;
     const body = this.OR([
       {
         ALT: () => {
@@ -274,7 +290,11 @@ export class GradeParser extends EmbeddedActionsParser {
     return this.ACTION(() => ({
       kind: "Grader",
       type: this.identifier(kind),
-      name: name ? this.stringValue(name) : undefined,
+      name: name
+        ? tokenMatcher(name, StringLiteral)
+          ? this.stringValue(name)
+          : { kind: "StringValue", value: name.image, block: false, span: this.spanOf(name) }
+        : undefined,
       body: body ?? {
         kind: "BlockBody",
         members: [],
@@ -782,7 +802,7 @@ export class GradeParser extends EmbeddedActionsParser {
   /** The text being parsed, for slicing formulas. */
   public sourceText = "";
   /** Problems found while building the AST (not grammar errors); reset by the driver. */
-  public problems: { message: string; span: A.Span }[] = [];
+  public problems: { message: string; span: A.Span; suggestion?: string }[] = [];
 }
 
 let instance: GradeParser | undefined;

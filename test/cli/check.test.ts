@@ -46,7 +46,7 @@ describe("grade check", () => {
     expect(headers).toEqual([
       "broken.grade:11:34: error[label-not-in-labels]: the passing label `upbeat` is not one of `labels`",
       "broken.grade:13:22: error[unknown-variable]: `item` has no field `respons` (it has `response`, `name`)",
-      "broken.grade:17:7: error[unknown-field]: `string_check` has no field `referense`",
+      "broken.grade:17:7: error[unknown-field]: `string_check` has no field `referense`, and the `reference` it needs is missing",
       "broken.grade:21:29: error[unknown-grader]: `nmae` is not a key of `graders`; the keys are `tone` and `name`",
     ]);
     expect(run.stdout.match(/ {2}help: /g)).toHaveLength(4);

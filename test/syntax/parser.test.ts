@@ -174,6 +174,16 @@ describe("parser: errors in the user's words", () => {
     expect(errors('python { source: "" } @')).toEqual(["1:23 unexpected character `@`"]);
   });
 
+  it("asks to quote a value written with dashes, once, and parses on", () => {
+    expect(errors('score_model "s" {\n  model: gpt-4o-2024-08-06\n  user "hi"\n}')).toEqual(["2:10 `gpt-4o-2024-08-06` must be quoted to be one value"]);
+    expect(errors('multi "m" {\n  graders { a: string_check "a": x eq y }\n  calculate_output: a-1\n}')).toEqual([]);
+  });
+
+  it("asks to quote a grader's name written bare", () => {
+    expect(errors("string_check exact: sample.output_text eq item.label")).toEqual(['1:14 a grader\'s name is a string: write `string_check "exact"`']);
+    expect(parse("string_check exact: sample.output_text eq item.label").document.grader?.name?.value).toBe("exact");
+  });
+
   it("reports a declaration given twice", () => {
     expect(errors('item { a: string }\nitem { b: string }\npython { source: "" }')).toEqual(["2:1 `item` is declared twice; merge the two declarations"]);
   });
