@@ -84,8 +84,9 @@ export class CheckContext {
     if (node.kind !== "StringValue") return node.span;
     const offsets = this.offsetsOf(node);
     const s = offsets[Math.min(start, offsets.length - 1)] ?? node.span.start;
+    // The end is where the next character starts, so an escape (`\n`, `\u0064`) is covered whole.
     const lastChar = offsets[Math.min(Math.max(end - 1, start), offsets.length - 1)] ?? s;
-    const e = end > start ? lastChar + 1 : s;
+    const e = end > start ? (offsets[end] ?? lastChar + 1) : s;
     return { start: s, end: Math.max(e, s) };
   }
 
@@ -185,9 +186,15 @@ export class CheckContext {
 
 /** `// @target evals` in a file's comments: the target it is written for (`--target` overrides it). */
 export function targetPragma(document: A.Document): Target | undefined {
+  const pragma = targetPragmaComment(document);
+  return pragma?.target === "rft" || pragma?.target === "evals" ? pragma.target : undefined;
+}
+
+/** The `// @target ...` comment and the word it names (which may be no target at all). */
+export function targetPragmaComment(document: A.Document): { comment: A.Comment; target: string } | undefined {
   for (const comment of document.comments) {
-    const m = /^\/\/\s*@target[:\s]\s*(rft|evals)\b/.exec(comment.text);
-    if (m) return m[1] as Target;
+    const m = /^\/\/\s*@target\b[:\s]*([A-Za-z_-]*)/.exec(comment.text);
+    if (m) return { comment, target: m[1] ?? "" };
   }
   return undefined;
 }

@@ -27,7 +27,14 @@ export type FileResult =
 
 function inside(child: string, root: string): boolean {
   const rel = path.relative(root, child);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+  // `..` or `../x` leave the root; `..x` is a name inside it.
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+/** A path for a message: relative to the working directory when it is under it, else absolute. */
+function displayPath(absolute: string): string {
+  const rel = path.relative(process.cwd(), absolute);
+  return rel !== "" && inside(absolute, process.cwd()) ? rel : absolute;
 }
 
 /**
@@ -46,7 +53,7 @@ export function readProjectFile(relative: string, from: string | undefined, root
     return { ok: false, message: `\`${relative}\` is outside the project (${absRoot})`, suggestion: "keep graders' files inside the project directory" };
   }
   try {
-    if (!files.exists(target)) return { ok: false, message: `\`${relative}\` does not exist (looked for ${path.relative(process.cwd(), target) || target})` };
+    if (!files.exists(target)) return { ok: false, message: `\`${relative}\` does not exist (looked for ${displayPath(target)})` };
     const real = files.realpath(target);
     let realRoot = absRoot;
     try {
@@ -55,7 +62,11 @@ export function readProjectFile(relative: string, from: string | undefined, root
       // The root itself may not exist for virtual file systems; compare without resolving it.
     }
     if (!inside(real, realRoot)) {
-      return { ok: false, message: `\`${relative}\` is a link to a file outside the project (${real})` };
+      return {
+        ok: false,
+        message: `\`${relative}\` is a link to a file outside the project (${real})`,
+        suggestion: "copy the file into the project instead of linking to it",
+      };
     }
     if (!files.isFile(real)) return { ok: false, message: `\`${relative}\` is not a file` };
     return { ok: true, text: files.readFile(real), path: real };

@@ -1,75 +1,190 @@
 /*
- * Just enough Python reading to find `def grade(...)` at the top level and count its
- * parameters; the source is not otherwise interpreted.
+ * Just enough Python reading to find `def grade(...)` at the top level and check that the
+ * service can call it as `grade(sample, item)`; the source is not otherwise interpreted.
  */
 
 export interface GradeFunctionProblem {
   readonly message: string;
   readonly suggestion: string;
+  /** The `def grade(...)` signature the problem is about (offsets into the source), if any. */
+  readonly at?: { readonly start: number; readonly end: number };
 }
 
-/** Splits a parameter list at top-level commas (brackets and strings may hold commas). */
-function splitParameters(text: string): string[] {
-  const parts: string[] = [];
+/** Skips a string literal starting at `i` (a quote); returns the index after it. */
+function skipString(text: string, i: number): number {
+  const quote = text[i]!;
+  const triple = text.startsWith(quote.repeat(3), i);
+  const close = triple ? quote.repeat(3) : quote;
+  let j = i + close.length;
+  while (j < text.length) {
+    const ch = text[j]!;
+    if (ch === "\\") j += 2;
+    else if (text.startsWith(close, j)) return j + close.length;
+    else if (ch === "\n" && !triple) return j; // an unterminated one-line string ends at the line
+    else j++;
+  }
+  return text.length;
+}
+
+/**
+ * Calls `visit` for each character of `text` outside strings and comments, with the bracket
+ * depth before it; stops when `visit` returns true and returns that index.
+ */
+function scanCode(text: string, from: number, visit: (ch: string, i: number, depth: number) => boolean): number | undefined {
   let depth = 0;
-  let current = "";
-  let quote: string | undefined;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = from; i < text.length; ) {
     const ch = text[i]!;
-    if (quote) {
-      current += ch;
-      if (ch === "\\") current += text[++i] ?? "";
-      else if (ch === quote) quote = undefined;
+    if (ch === '"' || ch === "'") {
+      i = skipString(text, i);
       continue;
     }
-    if (ch === '"' || ch === "'") quote = ch;
-    else if ("([{".includes(ch)) depth++;
-    else if (")]}".includes(ch)) depth--;
-    else if (ch === "#") {
+    if (ch === "#") {
       while (i < text.length && text[i] !== "\n") i++;
       continue;
     }
-    if (ch === "," && depth === 0) {
-      parts.push(current.trim());
-      current = "";
-    } else current += ch;
-  }
-  if (current.trim()) parts.push(current.trim());
-  return parts.filter((p) => p !== "" && p !== "/");
-}
-
-/** The text between the `(` at `open` and its matching `)`, or undefined when unbalanced. */
-function parenthesised(source: string, open: number): string | undefined {
-  let depth = 0;
-  for (let i = open; i < source.length; i++) {
-    const ch = source[i];
-    if (ch === "(") depth++;
-    else if (ch === ")" && --depth === 0) return source.slice(open + 1, i);
+    if (")]}".includes(ch)) depth--;
+    if (visit(ch, i, depth)) return i;
+    if ("([{".includes(ch)) depth++;
+    i++;
   }
   return undefined;
+}
+
+/** The text with its comments blanked out (strings, which may hold `#`, are kept). */
+function withoutComments(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; ) {
+    const ch = text[i]!;
+    if (ch === '"' || ch === "'") {
+      const end = skipString(text, i);
+      out += text.slice(i, end);
+      i = end;
+    } else if (ch === "#") {
+      while (i < text.length && text[i] !== "\n") {
+        out += " ";
+        i++;
+      }
+    } else {
+      out += ch;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** Splits a parameter list at top-level commas (brackets, strings and comments may hold commas). */
+function splitParameters(text: string): string[] {
+  const code = withoutComments(text);
+  const parts: string[] = [];
+  let from = 0;
+  scanCode(code, 0, (ch, i, depth) => {
+    if (ch === "," && depth === 0) {
+      parts.push(code.slice(from, i));
+      from = i + 1;
+    }
+    return false;
+  });
+  parts.push(code.slice(from));
+  return parts.map((p) => p.trim()).filter((p) => p !== "" && p !== "/");
+}
+
+/** The index of the `)` that closes the `(` at `open`, skipping strings and comments. */
+function closingParen(source: string, open: number): number | undefined {
+  return scanCode(source, open, (ch, _i, depth) => ch === ")" && depth === 0);
+}
+
+/** Whether a parameter has a default value: an `=` outside brackets and strings. */
+function hasDefault(parameter: string): boolean {
+  return scanCode(parameter, 0, (ch, _i, depth) => ch === "=" && depth === 0) !== undefined;
+}
+
+interface GradeDef {
+  /** Offset of `def` (or `async`). */
+  readonly start: number;
+  /** Offset of the `(` that opens the parameters. */
+  readonly open: number;
+  readonly async: boolean;
+  /** At module level: unindented, or only inside `if`/`try`/`with`/... blocks, not a class or function. */
+  readonly moduleLevel: boolean;
+}
+
+const indentOf = (line: string): number => /^[ \t]*/.exec(line)![0].length;
+
+/** Whether the indented line at `lineIndex` sits inside a `class` or `def` (not only `if`/`try`/...). */
+function insideClassOrFunction(lines: readonly string[], lineIndex: number): boolean {
+  let indent = indentOf(lines[lineIndex]!);
+  for (let i = lineIndex - 1; i >= 0 && indent > 0; i--) {
+    const line = lines[i]!;
+    if (/^\s*(#|$)/.test(line)) continue;
+    const own = indentOf(line);
+    if (own >= indent) continue;
+    if (/^\s*(?:async\s+def|def|class)\b/.test(line)) return true;
+    indent = own;
+  }
+  return false;
+}
+
+function gradeDefs(source: string): GradeDef[] {
+  const lines = source.split("\n");
+  const defs: GradeDef[] = [];
+  let line = 0;
+  let lineStart = 0;
+  for (const m of source.matchAll(/^([ \t]*)(async[ \t]+)?def[ \t]+grade[ \t]*\(/gm)) {
+    while (lineStart + lines[line]!.length < m.index) lineStart += lines[line++]!.length + 1;
+    defs.push({
+      start: m.index + m[1]!.length,
+      open: m.index + m[0].length - 1,
+      async: m[2] !== undefined,
+      moduleLevel: m[1] === "" || !insideClassOrFunction(lines, line),
+    });
+  }
+  return defs;
 }
 
 /** Why the source has no valid top-level `grade(sample, item)`, or undefined when it has one. */
 export function gradeFunctionProblem(source: string): GradeFunctionProblem | undefined {
   const fix = "define `def grade(sample, item) -> float:` at the top level";
-  const defs = [...source.matchAll(/^(?:async\s+)?def\s+grade\s*\(/gm)];
-  if (defs.length === 0) {
-    const nested = /^[ \t]+def\s+grade\s*\(/m.test(source);
+  const defs = gradeDefs(source);
+  const topLevel = defs.filter((d) => d.moduleLevel);
+  if (topLevel.length === 0) {
+    const nested = defs[0];
+    if (nested) {
+      return {
+        message: "`def grade` must be at the top level, not inside a class or function",
+        suggestion: fix,
+        at: { start: nested.start, end: nested.open + 1 },
+      };
+    }
+    return { message: "the python source has no `def grade(sample, item)`", suggestion: fix };
+  }
+  // As in Python, the last definition is the one the service calls.
+  const def = topLevel[topLevel.length - 1]!;
+  const close = closingParen(source, def.open);
+  const at = { start: def.start, end: close === undefined ? def.open + 1 : close + 1 };
+  if (def.async) return { message: "`grade` must be a plain function, not `async def`", suggestion: fix, at };
+  if (close === undefined) return { message: "the parameter list of `def grade(` is not closed", suggestion: fix, at };
+
+  const list = splitParameters(source.slice(def.open + 1, close));
+  const starAt = list.findIndex((p) => p.startsWith("*"));
+  const positional = starAt === -1 ? list : list.slice(0, starAt);
+  const rest = starAt === -1 ? [] : list.slice(starAt);
+  const plural = (n: number): string => `${n} parameter${n === 1 ? "" : "s"}`;
+  if (positional.length < 2) {
+    if (rest.length > 0) {
+      return { message: "`grade` must take `sample` and `item` as two positional parameters, as in `(sample, item)`", suggestion: fix, at };
+    }
+    return { message: `\`grade\` takes ${plural(list.length)}; the service calls it with exactly two, \`(sample, item)\``, suggestion: fix, at };
+  }
+  // The service passes two arguments: any further parameter needs a default (or is `*args`/`**kwargs`).
+  const required = [...positional.slice(2), ...rest].filter((p) => !p.startsWith("*") && !hasDefault(p));
+  if (required.length > 0) {
+    const count = 2 + required.length;
+    const all = list.filter((p) => p !== "*").length === count;
     return {
-      message: nested ? "`def grade` must be at the top level, not inside a class or function" : "the python source has no `def grade(sample, item)`",
-      suggestion: fix,
+      message: `\`grade\` takes ${plural(count)}${all ? "" : " without a default"}; the service calls it with exactly two, \`(sample, item)\``,
+      suggestion: `${fix}; further parameters need a default value`,
+      at,
     };
-  }
-  const last = defs[defs.length - 1]!;
-  if (last[0].startsWith("async")) return { message: "`grade` must be a plain function, not `async def`", suggestion: fix };
-  const params = parenthesised(source, last.index + last[0].length - 1);
-  if (params === undefined) return { message: "the parameter list of `def grade(` is not closed", suggestion: fix };
-  const list = splitParameters(params);
-  if (list.some((p) => p.startsWith("*"))) {
-    return { message: "`grade` must take exactly two positional parameters, `(sample, item)`", suggestion: fix };
-  }
-  if (list.length !== 2) {
-    return { message: `\`grade\` takes ${list.length} parameter${list.length === 1 ? "" : "s"}; the service calls it with exactly two, \`(sample, item)\``, suggestion: fix };
   }
   return undefined;
 }

@@ -21,6 +21,11 @@ export interface Emitted {
   readonly spans: ReadonlyMap<string, A.Span>;
 }
 
+/** Sets a key as an own property, so a key such as `__proto__` is kept like any other. */
+function setKey(target: JsonObject, key: string, value: Json): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 const pointer = (path: readonly (string | number)[]): string =>
   path.map((p) => `/${String(p).replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
 
@@ -47,7 +52,7 @@ export function emitGrader(grader: A.Grader, options: EmitOptions): Emitted {
         return v.items.map((item, i) => value(item, [...path, i]));
       case "ObjectValue": {
         const out: JsonObject = {};
-        for (const entry of v.entries) out[entry.key.name] = value(entry.value, [...path, entry.key.name]);
+        for (const entry of v.entries) setKey(out, entry.key.name, value(entry.value, [...path, entry.key.name]));
         return out;
       }
       case "CallValue":
@@ -70,18 +75,18 @@ export function emitGrader(grader: A.Grader, options: EmitOptions): Emitted {
     const out: JsonObject = { type: name };
     if (name === "input_audio") {
       const audio: JsonObject = {};
-      if (positional[0]) audio["data"] = value(positional[0].value, [...path, "input_audio", "data"]);
+      if (positional[0]) setKey(audio, "data", value(positional[0].value, [...path, "input_audio", "data"]));
       const format = named.find((a) => a.name!.name === "format");
-      if (format) audio["format"] = value(format.value, [...path, "input_audio", "format"]);
-      out["input_audio"] = audio;
-      for (const arg of named) if (arg.name!.name !== "format") out[arg.name!.name] = value(arg.value, [...path, arg.name!.name]);
+      if (format) setKey(audio, "format", value(format.value, [...path, "input_audio", "format"]));
+      setKey(out, "input_audio", audio);
+      for (const arg of named) if (arg.name!.name !== "format") setKey(out, arg.name!.name, value(arg.value, [...path, arg.name!.name]));
       return out;
     }
     spec?.positional.forEach((key, i) => {
       const arg = positional[i];
-      if (arg) out[key] = value(arg.value, [...path, key]);
+      if (arg) setKey(out, key, value(arg.value, [...path, key]));
     });
-    for (const arg of named) out[arg.name!.name] = value(arg.value, [...path, arg.name!.name]);
+    for (const arg of named) setKey(out, arg.name!.name, value(arg.value, [...path, arg.name!.name]));
     return out;
   };
 
@@ -97,9 +102,9 @@ export function emitGrader(grader: A.Grader, options: EmitOptions): Emitted {
     note(path, m.span);
     note([...path, "role"], m.role.span);
     const out: JsonObject = {};
-    if (m.typed) out["type"] = "message";
-    out["role"] = m.role.name;
-    out["content"] = content(m.content, [...path, "content"]);
+    if (m.typed) setKey(out, "type", "message");
+    setKey(out, "role", m.role.name);
+    setKey(out, "content", content(m.content, [...path, "content"]));
     return out;
   };
 
@@ -108,7 +113,7 @@ export function emitGrader(grader: A.Grader, options: EmitOptions): Emitted {
       case "GraderMap": {
         note(path, f.span);
         const out: JsonObject = {};
-        for (const entry of f.entries) out[entry.key.name] = emit(entry.grader, [...path, entry.key.name]);
+        for (const entry of f.entries) setKey(out, entry.key.name, emit(entry.grader, [...path, entry.key.name]));
         return out;
       }
       case "Formula":
@@ -124,20 +129,20 @@ export function emitGrader(grader: A.Grader, options: EmitOptions): Emitted {
     note([...path, "type"], g.type.span);
     const out: JsonObject = { type: g.type.name };
     if (g.name) {
-      out["name"] = g.name.value;
+      setKey(out, "name", g.name.value);
       note([...path, "name"], g.name.span);
     }
     const body = g.body;
     if (body.kind === "CompareForm") {
-      out["input"] = value(body.input, [...path, "input"]);
-      out["reference"] = value(body.reference, [...path, "reference"]);
-      out["operation"] = body.operation.name;
+      setKey(out, "input", value(body.input, [...path, "input"]));
+      setKey(out, "reference", value(body.reference, [...path, "reference"]));
+      setKey(out, "operation", body.operation.name);
       note([...path, "operation"], body.operation.span);
     } else if (body.kind === "CallForm") {
       const [input, reference] = body.args;
-      if (input) out["input"] = value(input, [...path, "input"]);
-      if (reference) out["reference"] = value(reference, [...path, "reference"]);
-      out["evaluation_metric"] = body.metric.name;
+      if (input) setKey(out, "input", value(input, [...path, "input"]));
+      if (reference) setKey(out, "reference", value(reference, [...path, "reference"]));
+      setKey(out, "evaluation_metric", body.metric.name);
       note([...path, "evaluation_metric"], body.metric.span);
     } else {
       let messages: JsonObject[] | undefined;
@@ -145,12 +150,12 @@ export function emitGrader(grader: A.Grader, options: EmitOptions): Emitted {
         if (member.kind === "Message") {
           if (!messages) {
             messages = [];
-            out["input"] = messages;
+            setKey(out, "input", messages);
             note([...path, "input"], member.span);
           }
           messages.push(message(member, [...path, "input", messages.length]));
         } else {
-          out[member.key.name] = fieldValue(member.value, [...path, member.key.name]);
+          setKey(out, member.key.name, fieldValue(member.value, [...path, member.key.name]));
         }
       }
     }

@@ -40,8 +40,11 @@ export interface FormulaCall {
   readonly span: Span;
 }
 
-/** The functions the service documents, with their arity: [min, max] arguments. */
-export const FORMULA_FUNCTIONS: Readonly<Record<string, readonly [number, number]>> = {
+/**
+ * The functions the service documents, with their arity: [min, max] arguments. The object has
+ * no prototype, so `FORMULA_FUNCTIONS["constructor"]` is undefined like any other unknown name.
+ */
+export const FORMULA_FUNCTIONS: Readonly<Record<string, readonly [number, number]>> = Object.assign(Object.create(null) as object, {
   min: [2, Infinity],
   max: [2, Infinity],
   abs: [1, 1],
@@ -50,7 +53,7 @@ export const FORMULA_FUNCTIONS: Readonly<Record<string, readonly [number, number
   exp: [1, 1],
   sqrt: [1, 1],
   log: [1, 1],
-};
+} as const);
 
 /** Every node of a formula, depth-first. */
 export function formulaNodes(expr: FormulaExpr): FormulaExpr[] {

@@ -44,8 +44,10 @@ function tokenize(text: string, base: number): Token[] {
       const ws = /^\s*/.exec(text.slice(at))![0].length;
       if (at + ws >= text.length) break;
       const start = at + ws;
-      tokens.push({ kind: "bad", text: text[start]!, start: base + start, end: base + start + 1 });
-      at = start + 1;
+      // One character, a whole code point (an emoji is two UTF-16 units).
+      const char = String.fromCodePoint(text.codePointAt(start)!);
+      tokens.push({ kind: "bad", text: char, start: base + start, end: base + start + char.length });
+      at = start + char.length;
       continue;
     }
     const lexeme = m[1] ?? m[2] ?? m[3] ?? m[4]!;
@@ -68,6 +70,8 @@ class FormulaParseError extends Error {
   }
 }
 
+const spanOf = (t: { readonly start: number; readonly end: number }): Span => ({ start: t.start, end: t.end });
+
 function describe(t: Token): string {
   if (t.kind === "end") return "the end of the formula";
   return `\`${t.text}\``;
@@ -81,7 +85,7 @@ export function parseFormula(text: string, base = 0): FormulaParse {
   const tokens = tokenize(text, base);
   const bad = tokens.find((t) => t.kind === "bad");
   if (bad) {
-    return { expr: undefined, problems: [{ message: `unexpected \`${bad.text}\` in the formula`, span: bad }] };
+    return { expr: undefined, problems: [{ message: `unexpected \`${bad.text}\` in the formula`, span: spanOf(bad) }] };
   }
   if (tokens.length === 1) {
     return { expr: undefined, problems: [{ message: "the formula is empty", span: { start: base, end: base + text.length } }] };
@@ -93,7 +97,7 @@ export function parseFormula(text: string, base = 0): FormulaParse {
   const span = (start: number): Span => ({ start, end: tokens[pos - 1]!.end });
   const enter = (t: Token): void => {
     if (++depth > MAX_FORMULA_DEPTH) {
-      throw new FormulaParseError(`the formula nests more than ${MAX_FORMULA_DEPTH} levels deep`, t);
+      throw new FormulaParseError(`the formula nests more than ${MAX_FORMULA_DEPTH} levels deep`, spanOf(t));
     }
   };
 
@@ -141,7 +145,7 @@ export function parseFormula(text: string, base = 0): FormulaParse {
     const t = next();
     switch (t.kind) {
       case "number":
-        return { kind: "FormulaNumber", value: Number(t.text), span: t };
+        return { kind: "FormulaNumber", value: Number(t.text), span: spanOf(t) };
       case "name": {
         const name: FormulaName = { kind: "FormulaName", name: t.text, span: { start: t.start, end: t.end } };
         if (peek().kind !== "(") return name;
@@ -155,31 +159,32 @@ export function parseFormula(text: string, base = 0): FormulaParse {
             args.push(sum());
           }
         }
-        expect(")", `to close the call \`${t.text}(\` opened at offset ${open.start}`, open);
+        expect(")", args.length > 0 ? `\`,\` or \`)\` in the call \`${t.text}(\`` : `\`)\` to close the call \`${t.text}(\``, open);
         depth--;
         return { kind: "FormulaCall", callee: name, args, span: span(t.start) };
       }
       case "(": {
         enter(t);
         const inner = sum();
-        expect(")", "to close `(`", t);
+        expect(")", "`)` to close `(`", t);
         depth--;
         return { ...inner, span: span(t.start) };
       }
       default:
         throw new FormulaParseError(
           `expected a number, a grader key, a function call or \`(\`, found ${describe(t)}`,
-          t.kind === "end" ? { start: t.start, end: t.start } : t,
+          t.kind === "end" ? { start: t.start, end: t.start } : spanOf(t),
         );
     }
   };
-  const expect = (kind: TokenKind, why: string, opener: Token): void => {
+  /** Consumes `kind`, or fails with "expected <what>"; at the end of the formula the opener is blamed. */
+  const expect = (kind: TokenKind, what: string, opener: Token): void => {
     const t = peek();
     if (t.kind === kind) {
       next();
       return;
     }
-    throw new FormulaParseError(`expected \`${kind}\` ${why.replace(/ at offset \d+/, "")}, found ${describe(t)}`, t.kind === "end" ? opener : t);
+    throw new FormulaParseError(`expected ${what}, found ${describe(t)}`, spanOf(t.kind === "end" ? opener : t));
   };
 
   try {
@@ -190,7 +195,7 @@ export function parseFormula(text: string, base = 0): FormulaParse {
         rest.kind === ")"
           ? "unexpected `)`: there is no `(` for it to close"
           : `expected an operator (\`+ - * / ^\`) or the end of the formula, found ${describe(rest)}`;
-      return { expr: undefined, problems: [{ message, span: rest }] };
+      return { expr: undefined, problems: [{ message, span: spanOf(rest) }] };
     }
     return { expr, problems: [] };
   } catch (error) {

@@ -13,7 +13,12 @@ export const fileRule: Rule = {
       if (call.callee.name !== "file") return;
       const result = ctx.fileOf(call);
       if (result.ok) return;
-      report({ message: result.message, span: call.args[0]?.value.span ?? call.span, ...(result.suggestion ? { suggestion: result.suggestion } : {}) });
+      // The path when there is one; the extra arguments when there are several; else the call.
+      const [first, second] = call.args;
+      const last = call.args[call.args.length - 1];
+      const span =
+        second && last ? { start: second.span.start, end: last.span.end } : first ? first.span : call.span;
+      report({ message: result.message, span, ...(result.suggestion ? { suggestion: result.suggestion } : {}) });
     },
   }),
 };

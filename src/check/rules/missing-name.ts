@@ -9,12 +9,16 @@ export const missingNameRule: Rule = {
     example: 'python { source: "def grade(sample, item): return 1.0" }',
   },
   create: (_ctx, report) => ({
-    Grader(grader) {
-      if (grader.name) return;
+    Grader(grader, parents) {
+      const kind = grader.type.name;
+      if (grader.name && grader.name.value.trim() !== "") return;
+      // A sub-grader's key is a good name for it.
+      const entry = parents[parents.length - 1];
+      const name = entry?.kind === "GraderEntry" && entry.key.name.trim() !== "" ? entry.key.name : "my grader";
       report({
-        message: `this \`${grader.type.name}\` grader has no name`,
-        span: grader.type.span,
-        suggestion: `add one after the kind: \`${grader.type.name} "my grader"\``,
+        message: grader.name ? `this \`${kind}\` grader's name is empty` : `this \`${kind}\` grader has no name`,
+        span: grader.name ? grader.name.span : grader.type.span,
+        suggestion: `${grader.name ? "write one" : "add one after the kind"}: \`${kind} ${JSON.stringify(name)}\``,
       });
     },
   }),

@@ -6,7 +6,7 @@ export const pythonGradeFunctionRule: Rule = {
   meta: {
     id: "python-grade-function",
     severity: "error",
-    summary: "A python source without a top-level `def grade(sample, item)` taking exactly two parameters.",
+    summary: "A python source without a top-level `def grade(sample, item)` the service can call with exactly two arguments (further parameters need defaults).",
     example: 'python "p" {\n  source: """\n    def score(sample, item):\n        return 1.0\n    """\n}',
   },
   create: (ctx, report) => ({
@@ -15,7 +15,18 @@ export const pythonGradeFunctionRule: Rule = {
       const source = ctx.pythonSourceOf(grader);
       if (!source) return;
       const problem = gradeFunctionProblem(source.text);
-      if (problem) report({ message: source.fromFile ? `${problem.message} (in the file)` : problem.message, span: source.node.span, suggestion: problem.suggestion });
+      if (!problem) return;
+      const node = source.node;
+      if (node.kind === "CallValue") {
+        // A file: name it; the span is the `file(...)` call.
+        const arg = node.args[0]?.value;
+        const where = arg?.kind === "StringValue" ? ` (in \`${arg.value}\`)` : " (in the file)";
+        report({ message: `${problem.message}${where}`, span: node.span, suggestion: problem.suggestion });
+        return;
+      }
+      // Inline source: point at the offending `def grade(...)` when there is one.
+      const span = problem.at ? ctx.spanInString(node, problem.at.start, problem.at.end) : node.span;
+      report({ message: problem.message, span, suggestion: problem.suggestion });
     },
   }),
 };

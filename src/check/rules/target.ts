@@ -1,5 +1,6 @@
 import { fieldOf } from "../../syntax/ast.js";
-import { stringOf, type Rule } from "../context.js";
+import { stringOf, targetPragmaComment, type Rule } from "../context.js";
+import { didYouMean } from "../suggest.js";
 
 /** The rft and evals targets accept different graders (LANGUAGE.md, "Targets"). */
 export const targetRule: Rule = {
@@ -11,6 +12,15 @@ export const targetRule: Rule = {
     example: '// grade check --target rft\nlabel_model "s" { ... }   // label_model only inside a multi for rft',
   },
   create: (ctx, report) => ({
+    Document(document) {
+      const pragma = targetPragmaComment(document);
+      if (!pragma || pragma.target === "rft" || pragma.target === "evals") return;
+      report({
+        message: `\`${pragma.target || "(nothing)"}\` is not a target; \`// @target\` names \`rft\` or \`evals\``,
+        span: pragma.comment.span,
+        ...(didYouMean(pragma.target, ["rft", "evals"]) ?? {}),
+      });
+    },
     Grader(grader) {
       const kind = grader.type.name;
       const topLevel = ctx.document.grader === grader;
@@ -32,7 +42,8 @@ export const targetRule: Rule = {
         if (kind === "multi" && topLevel) {
           report({ message: "`multi` graders are only for the rft target", span: grader.type.span, suggestion: "use `--target rft`" });
         }
-        if (kind === "text_similarity" && !fieldOf(grader, "pass_threshold")) {
+        // Inside a multi (itself reported above) the requirement is moot: no noise for its sub-graders.
+        if (kind === "text_similarity" && !fieldOf(grader, "pass_threshold") && !ctx.parentOf(grader)) {
           report({
             message: "a `text_similarity` grader needs `pass_threshold` for the evals target",
             span: grader.name ? { start: grader.type.span.start, end: grader.name.span.end } : grader.type.span,

@@ -1,4 +1,5 @@
 import { FORMULA_FUNCTIONS, formulaNodes } from "../../formula/ast.js";
+import { fieldOf } from "../../syntax/ast.js";
 import type { Rule } from "../context.js";
 import { didYouMean, listOf } from "../suggest.js";
 
@@ -16,12 +17,19 @@ export const unknownFunctionRule: Rule = {
       const formula = ctx.formulaOf(grader);
       if (!formula?.expr) return;
       const names = Object.keys(FORMULA_FUNCTIONS);
+      const map = fieldOf(grader, "graders")?.value;
+      const keys = map?.kind === "GraderMap" ? map.entries.map((e) => e.key.name) : [];
       for (const node of formulaNodes(formula.expr)) {
-        if (node.kind !== "FormulaCall" || FORMULA_FUNCTIONS[node.callee.name]) continue;
+        if (node.kind !== "FormulaCall" || Object.hasOwn(FORMULA_FUNCTIONS, node.callee.name)) continue;
+        const name = node.callee.name;
+        // `a(b + c)`: a grader key before `(` is usually a product missing its `*`.
+        const keyHint = keys.includes(name) && !didYouMean(name, names)
+          ? { suggestion: `\`${name}\` is a key of \`graders\`, not a function; to multiply, write \`${name} * (...)\`` }
+          : undefined;
         report({
-          message: `\`${node.callee.name}\` is not a formula function; the functions are ${listOf(names)}`,
+          message: `\`${name}\` is not a formula function; the functions are ${listOf(names)}`,
           span: formula.toSource(node.callee.span),
-          ...didYouMean(node.callee.name, names),
+          ...(keyHint ?? didYouMean(name, names)),
         });
       }
     },

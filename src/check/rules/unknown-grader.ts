@@ -18,10 +18,10 @@ export const unknownGraderRule: Rule = {
       const map = fieldOf(grader, "graders")?.value;
       if (!formula?.expr || map?.kind !== "GraderMap") return;
       const keys = map.entries.map((e) => e.key.name);
-      for (const node of formulaNodes(formula.expr)) {
-        if (node.kind !== "FormulaName" || keys.includes(node.name)) continue;
-        const isCallee = formulaNodes(formula.expr).some((n) => n.kind === "FormulaCall" && n.callee === node);
-        if (isCallee) continue;
+      const nodes = formulaNodes(formula.expr);
+      const callees = new Set(nodes.flatMap((n) => (n.kind === "FormulaCall" ? [n.callee] : [])));
+      for (const node of nodes) {
+        if (node.kind !== "FormulaName" || keys.includes(node.name) || callees.has(node)) continue;
         const subName = map.entries.find((e) => e.grader.name?.value === node.name);
         report({
           message: `\`${node.name}\` is not a key of \`graders\`; the keys are ${listOf(keys, "and")}`,

@@ -14,6 +14,9 @@ export const unusedGraderRule: Rule = {
   create: (ctx, report) => ({
     Grader(grader) {
       if (grader.type.name !== "multi") return;
+      // After a syntax error the formula may have been cut short (`a b` ends it at `a`): a
+      // warning that `b` is unused would send the reader the wrong way.
+      if (ctx.hasSyntaxErrors) return;
       const formula = ctx.formulaOf(grader);
       const map = fieldOf(grader, "graders")?.value;
       if (!formula?.expr || map?.kind !== "GraderMap") return;
@@ -27,9 +30,20 @@ export const unusedGraderRule: Rule = {
         if (meant) used.add(meant);
       }
       for (const entry of map.entries) {
-        if (used.has(entry.key.name)) continue;
+        const key = entry.key.name;
+        if (used.has(key)) continue;
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+          // A formula can only name keys that are identifiers: "use it" would be no help.
+          const fixed = key.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^(?=\d)|^$/, "_");
+          report({
+            message: `the sub-grader \`${key}\` is never used in \`calculate_output\`, and cannot be: formulas name keys that are identifiers`,
+            span: entry.key.span,
+            suggestion: `rename the key to an identifier such as \`${fixed}\` and use it in the formula, or remove it`,
+          });
+          continue;
+        }
         report({
-          message: `the sub-grader \`${entry.key.name}\` is never used in \`calculate_output\``,
+          message: `the sub-grader \`${key}\` is never used in \`calculate_output\``,
           span: entry.key.span,
           suggestion: "use it in the formula, or remove it",
         });

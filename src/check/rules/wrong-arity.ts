@@ -16,8 +16,8 @@ export const wrongArityRule: Rule = {
       if (!formula?.expr) return;
       for (const node of formulaNodes(formula.expr)) {
         if (node.kind !== "FormulaCall") continue;
-        const arity = FORMULA_FUNCTIONS[node.callee.name];
-        if (!arity) continue;
+        if (!Object.hasOwn(FORMULA_FUNCTIONS, node.callee.name)) continue; // `unknown-function`
+        const arity = FORMULA_FUNCTIONS[node.callee.name]!;
         const [min, max] = arity;
         const n = node.args.length;
         if (n >= min && n <= max) continue;
