@@ -88,16 +88,25 @@ export function resolvePath(
     const here = printTemplatePath(namespace, segments.slice(0, i));
     switch (current.kind) {
       case "union": {
-        let first: Unresolved | undefined;
+        // Resolves when any member does. Otherwise report the member that got furthest; when
+        // several object members lack the same field, name the fields of all of them.
+        const results: Unresolved[] = [];
         for (const member of current.members) {
           const result = walk(member, i);
           if (!result) return undefined;
-          first ??= result;
+          results.push(result);
         }
-        return first;
+        const furthest = Math.max(...results.map((r) => r.at));
+        const objects = current.members.filter((m): m is Extract<Shape, { kind: "object" }> => m.kind === "object");
+        if (furthest === i && segment.kind === "field" && objects.length > 0) {
+          return walk({ kind: "object", fields: new Map(objects.flatMap((o) => [...o.fields])) }, i);
+        }
+        return results.find((r) => r.at === furthest);
       }
-      case "scalar":
-        return { at: i, message: `\`${here}\` is a ${current.name}; it has no ${segment.kind === "field" ? `field \`${segment.name}\`` : "items"}` };
+      case "scalar": {
+        const what = current.name === "null" ? "null" : `${/^[aeiou]/.test(current.name) ? "an" : "a"} ${current.name}`;
+        return { at: i, message: `\`${here}\` is ${what}; it has no ${segment.kind === "field" ? `field \`${segment.name}\`` : "items"}` };
+      }
       case "list":
         if (segment.kind === "index") return walk(current.element, i + 1);
         return { at: i, message: `\`${here}\` is a list; index it, as in \`${here}[0]\``, suggestion: undefined };

@@ -20,7 +20,12 @@ export interface TemplateProblem {
   readonly start: number;
   readonly end: number;
   readonly suggestion?: string;
+  /** Text that may replace the problem's characters to apply the suggestion. */
+  readonly replacement?: string;
 }
+
+/** The fields of `sample` the service fills (see `builtinSample` in namespaces.ts). */
+const SAMPLE_FIELDS: readonly string[] = ["output_text", "output_json", "output_tools", "choices", "output_audio"];
 
 const PATH = /^([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*)$/;
 const SEGMENT = /\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]/g;
@@ -44,55 +49,118 @@ export function printTemplatePath(namespace: string, segments: readonly PathSegm
 export function scanTemplates(text: string): { refs: TemplateRef[]; problems: TemplateProblem[] } {
   const refs: TemplateRef[] = [];
   const problems: TemplateProblem[] = [];
-  let from = 0;
-  for (;;) {
-    const open = text.indexOf("{{", from);
-    if (open < 0) break;
-    const close = text.indexOf("}}", open + 2);
+  // Single braces are literal text (JSON in a prompt: `{"a": {"b": {{item.x}}}}`); `depth` counts
+  // the open ones, so the `}` that close them are not taken for extra template braces.
+  let depth = 0;
+  let i = 0;
+  const closers = (from: number): number => {
+    let end = from;
+    while (text[end] === "}") end++;
+    return end - from;
+  };
+  while (i < text.length) {
+    const c = text[i];
+    if (c === "}") {
+      const run = closers(i);
+      const excess = run - Math.min(run, depth);
+      depth -= run - excess;
+      if (excess >= 2) {
+        problems.push({ message: "`}}` closes no template", start: i + run - excess, end: i + run, suggestion: "remove it, or open the template with `{{`" });
+      }
+      i += run;
+      continue;
+    }
+    if (c !== "{") {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (text[j] === "{") j++;
+    if (j - i === 1) {
+      depth++;
+      i = j;
+      continue;
+    }
+    const close = text.indexOf("}}", j);
     if (close < 0) {
       problems.push({
         message: "`{{` is never closed with `}}`",
-        start: open,
-        end: open + 2,
+        start: j - 2,
+        end: j,
         suggestion: "close the template, as in `{{item.answer}}`",
       });
       break;
     }
-    const inner = text.slice(open + 2, close);
+    let after = close + 2;
+    const trailing = Math.min(closers(after), j - i - 2);
+    if (trailing > 0) {
+      // `{{{item.a}}}`: Mustache's unescaped form; the service substitutes only `{{ }}`.
+      after += trailing;
+      const inner = text.slice(j, close).trim();
+      problems.push({
+        message: `\`${text.slice(i, after)}\` has ${j - i} opening braces; a template has two`,
+        start: i,
+        end: after,
+        ...(parseTemplatePath(inner) ? { suggestion: `write \`{{${inner}}}\``, replacement: `{{${inner}}}` } : {}),
+      });
+      i = after;
+      continue;
+    }
+    // `{ {{item.a}} }` written without spaces: the braces before the last two are literal text.
+    depth += j - i - 2;
+    const inner = text.slice(j, close);
     const lead = inner.length - inner.trimStart().length;
     const path = inner.trim();
-    const pathStart = open + 2 + lead;
+    const pathStart = j + lead;
     const pathEnd = pathStart + path.length;
     if (path === "") {
-      problems.push({ message: "empty template `{{ }}`", start: open, end: close + 2, suggestion: "name a variable, as in `{{item.answer}}`" });
+      problems.push({ message: "empty template `{{ }}`", start: j - 2, end: close + 2, suggestion: "name a variable, as in `{{item.answer}}`" });
     } else if (inner.includes("{{")) {
-      problems.push({ message: "`{{` opens a template inside another one", start: open, end: close + 2 });
+      problems.push({
+        message: "`{{` opens a template inside another one",
+        start: j - 2,
+        end: close + 2,
+        suggestion: "close the first template with `}}` before opening the next",
+      });
     } else {
       const parsed = parseTemplatePath(path);
+      const compact = path.replace(/\s*([.[\]])\s*/g, "$1");
       if (!parsed) {
         problems.push({
           message: `\`{{${inner}}}\` is not a template path; write \`namespace.field\`, with \`[n]\` for list items`,
-          start: open,
+          start: j - 2,
           end: close + 2,
+          ...(compact !== path && parseTemplatePath(compact) ? { suggestion: `did you mean \`{{${compact}}}\`? (no spaces inside a path)`, replacement: `{{${compact}}}` } : {}),
         });
-      } else if (parsed.segments.length === 0) {
+      } else if (parsed.segments.length === 0 && (path === "item" || path === "sample")) {
         problems.push({
           message: `\`{{${inner}}}\` names a namespace but no variable`,
           start: pathStart,
           end: pathEnd,
-          suggestion: `name a variable inside it, as in \`{{${path}.answer}}\``,
+          suggestion: `name a variable inside it, as in \`{{${path}.${path === "item" ? "answer" : "output_text"}}}\``,
+        });
+      } else if (parsed.segments.length === 0) {
+        // `{{output_text}}`: a bare name, with no namespace before it.
+        const sampleField = SAMPLE_FIELDS.includes(path);
+        problems.push({
+          message: `\`{{${inner}}}\` has no namespace; templates read \`item.<field>\` (the dataset row) or \`sample.<field>\` (the model's output)`,
+          start: pathStart,
+          end: pathEnd,
+          suggestion: sampleField ? `did you mean \`sample.${path}\`?` : `did you mean \`item.${path}\`?`,
+          replacement: `${sampleField ? "sample" : "item"}.${path}`,
         });
       } else {
         refs.push({ path, namespace: parsed.namespace, segments: parsed.segments, start: pathStart, end: pathEnd });
       }
     }
-    from = close + 2;
-    if (text.startsWith("}}", from)) {
-      let end = from;
-      while (text[end] === "}") end++;
-      problems.push({ message: "extra `}` after the template", start: from, end, suggestion: "remove them" });
-      from = end;
+    const run = closers(after);
+    const excess = run - Math.min(run, depth);
+    depth -= run - excess;
+    if (excess > 0) {
+      const extra = "}".repeat(excess);
+      problems.push({ message: `extra \`${extra}\` after the template`, start: after, end: after + excess, suggestion: excess === 1 ? "remove it" : "remove them" });
     }
+    i = after + run;
   }
   return { refs, problems };
 }

@@ -1,13 +1,18 @@
-import type { Key, Node } from "../../syntax/ast.js";
+import type { Grader, Node, Span } from "../../syntax/ast.js";
 import type { Report, Rule } from "../context.js";
 
-function duplicates(keys: readonly Key[], what: string, report: (r: Report) => void): void {
-  const seen = new Map<string, Key>();
+interface Named {
+  readonly name: string;
+  readonly span: Span;
+}
+
+function duplicates(keys: readonly Named[], what: string, consequence: string, report: (r: Report) => void): void {
+  const seen = new Map<string, Named>();
   for (const key of keys) {
     const first = seen.get(key.name);
     if (first) {
       report({
-        message: `${what} \`${key.name}\` is given twice; JSON keeps only one of them`,
+        message: `${what} \`${key.name}\` is given twice; ${consequence}`,
         span: key.span,
         related: [{ message: "first given here", span: first.span }],
         suggestion: "remove one of them",
@@ -15,6 +20,8 @@ function duplicates(keys: readonly Key[], what: string, report: (r: Report) => v
     } else seen.set(key.name, key);
   }
 }
+
+const JSON_KEEPS_ONE = "JSON keeps only one of them";
 
 /** The same key twice in one object would silently lose one value in the JSON. */
 export const duplicateFieldRule: Rule = {
@@ -31,25 +38,47 @@ export const duplicateFieldRule: Rule = {
           duplicates(
             node.members.flatMap((m) => (m.kind === "Field" ? [m.key] : [])),
             "the field",
+            JSON_KEEPS_ONE,
             report,
           );
           break;
         case "ObjectValue":
-          duplicates(node.entries.map((e) => e.key), "the key", report);
+          duplicates(node.entries.map((e) => e.key), "the key", JSON_KEEPS_ONE, report);
           break;
         case "GraderMap":
-          duplicates(node.entries.map((e) => e.key), "the sub-grader key", report);
+          duplicates(node.entries.map((e) => e.key), "the sub-grader key", JSON_KEEPS_ONE, report);
           break;
         case "ObjectType":
-          duplicates(node.fields.map((f) => f.key), "the field", report);
+          duplicates(node.fields.map((f) => f.key), "the field", "a shape declares each field once", report);
           break;
         case "TestBlock":
-          duplicates(node.fields.map((f) => f.key), "the field", report);
+          duplicates(node.fields.map((f) => f.key), "the field", "a test sets each field once", report);
+          break;
+        case "CallValue":
+          // Named arguments are keys of the content part (`detail: high`).
+          duplicates(
+            node.args.flatMap((a) => (a.name ? [a.name] : [])),
+            "the argument",
+            JSON_KEEPS_ONE,
+            report,
+          );
           break;
         default:
           break;
       }
     };
-    return { BlockBody: keysOf, ObjectValue: keysOf, GraderMap: keysOf, ObjectType: keysOf, TestBlock: keysOf };
+    /** `string_check "a" { name: "b" ... }`: the header already gives the name. */
+    const nameTwice = (grader: Grader): void => {
+      if (!grader.name || grader.body.kind !== "BlockBody") return;
+      const field = grader.body.members.find((m) => m.kind === "Field" && m.key.name === "name");
+      if (!field || field.kind !== "Field") return;
+      report({
+        message: "the name is given twice, after the kind and as a `name` field; JSON keeps only one of them",
+        span: field.key.span,
+        related: [{ message: "first given here", span: grader.name.span }],
+        suggestion: "remove the `name` field",
+      });
+    };
+    return { Grader: nameTwice, BlockBody: keysOf, ObjectValue: keysOf, GraderMap: keysOf, ObjectType: keysOf, TestBlock: keysOf, CallValue: keysOf };
   },
 };

@@ -11,11 +11,14 @@ export const duplicateLabelRule: Rule = {
   },
   create: (_ctx, report) => ({
     Grader(grader) {
+      // Only a label_model has labels; on another kind they are unknown fields (reported as such).
+      if (grader.type.name !== "label_model") return;
       for (const name of ["labels", "passing_labels"]) {
         const list = fieldOf(grader, name)?.value;
         if (list?.kind !== "ListValue") continue;
         const seen = new Map<string, Value>();
         for (const item of list.items) {
+          if (item === undefined) continue; // left out by the parser's recovery from a syntax error
           const label = stringOf(item);
           if (label === undefined) continue;
           const first = seen.get(label);

@@ -12,11 +12,14 @@ export const labelNotInLabelsRule: Rule = {
   },
   create: (_ctx, report) => ({
     Grader(grader) {
+      // Only a label_model has labels; on another kind they are unknown fields (reported as such).
+      if (grader.type.name !== "label_model") return;
       const labels = fieldOf(grader, "labels")?.value;
       const passing = fieldOf(grader, "passing_labels")?.value;
       if (labels?.kind !== "ListValue" || passing?.kind !== "ListValue") return;
-      const names = labels.items.map(stringOf).filter((s): s is string => s !== undefined);
+      const names = labels.items.filter((i) => i !== undefined).map(stringOf).filter((s): s is string => s !== undefined);
       for (const item of passing.items) {
+        if (item === undefined) continue; // left out by the parser's recovery from a syntax error
         const label = stringOf(item);
         if (label === undefined || names.includes(label)) continue;
         report({

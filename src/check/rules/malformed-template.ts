@@ -12,7 +12,14 @@ export const malformedTemplateRule: Rule = {
     Document() {
       for (const s of ctx.templateStrings()) {
         for (const p of s.problems) {
-          report({ message: p.message, span: ctx.spanInString(s.node, p.start, p.end), ...(p.suggestion ? { suggestion: p.suggestion } : {}) });
+          report({
+            message: p.message,
+            span: ctx.spanInString(s.node, p.start, p.end),
+            ...(p.suggestion ? { suggestion: p.suggestion } : {}),
+            // A replacement is text of the decoded string; it applies to the source only when the
+            // problem's characters are written as themselves (a string value, not a bare path).
+            ...(p.replacement !== undefined && s.node.kind === "StringValue" ? { replacement: p.replacement } : {}),
+          });
         }
       }
     },

@@ -1,11 +1,12 @@
 import { fieldsOf, messagesOf } from "../../syntax/ast.js";
-import { targets } from "../../schema/graders.js";
+import { Role, targets } from "../../schema/graders.js";
 import type { Rule } from "../context.js";
 import { fieldsOfKind, isGraderKind, modelKinds } from "../kinds.js";
 import { closest } from "../suggest.js";
 
 const HINTS: Readonly<Record<string, string>> = {
-  input: 'add at least one message, such as `user "Score this: {{sample.output_text}}"`',
+  input: "add `input: sample.output_text`",
+  reference: "add `reference: item.answer` (the dataset field to compare with)",
   model: 'add `model: "gpt-4o-2024-08-06"` (any model the service supports)',
   labels: "add `labels: [positive, neutral, negative]`",
   passing_labels: "add `passing_labels: [positive]` (a subset of `labels`)",
@@ -15,6 +16,8 @@ const HINTS: Readonly<Record<string, string>> = {
   calculate_output: "add a formula over the sub-grader keys, such as `calculate_output: (a + b) / 2`",
   graders: "add `graders { key: <grader> ... }`",
 };
+
+const MESSAGE_HINT = 'add at least one message, such as `user "Score this: {{sample.output_text}}"`';
 
 /** A field the kind requires is absent (fields required only by one target are the `target` rule's). */
 export const missingFieldRule: Rule = {
@@ -29,7 +32,13 @@ export const missingFieldRule: Rule = {
       const kind = grader.type.name;
       if (!isGraderKind(kind) || grader.body.kind !== "BlockBody" || ctx.hasSyntaxErrors) return;
       const given = new Set(fieldsOf(grader).map((f) => f.key.name));
-      if (modelKinds.has(kind) && messagesOf(grader).length > 0) given.add("input");
+      const messages = messagesOf(grader);
+      // A message written as a field (`user: "..."`) is reported by `unknown-field`.
+      const roleFields = fieldsOf(grader).some((f) => (Role.options as readonly string[]).includes(f.key.name));
+      if (modelKinds.has(kind) && (messages.length > 0 || roleFields)) given.add("input");
+      // `model "x"`: a field written without its colon is a message to the parser; `invalid-enum`
+      // reports the missing colon, so the field is not reported missing as well.
+      for (const m of messages) if (m.role) given.add(m.role.name);
       const known = fieldsOfKind(kind, ctx.target);
       const misspelt = new Set(
         fieldsOf(grader)
@@ -41,11 +50,13 @@ export const missingFieldRule: Rule = {
         if (!field.required || given.has(field.name) || misspelt.has(field.name)) continue;
         const everywhere = targets.every((t) => fieldsOfKind(kind, t).get(field.name)?.required);
         if (!everywhere) continue;
-        const what = field.name === "input" ? "needs at least one message (its `input`)" : `needs \`${field.name}\``;
+        const messagesInput = field.name === "input" && modelKinds.has(kind);
+        const what = messagesInput ? "needs at least one message (its `input`)" : `needs \`${field.name}\``;
+        const hint = messagesInput ? MESSAGE_HINT : HINTS[field.name];
         report({
           message: `\`${kind}\`${grader.name ? ` "${grader.name.value}"` : ""} ${what}`,
           span: grader.name ? { start: grader.type.span.start, end: grader.name.span.end } : grader.type.span,
-          ...(HINTS[field.name] ? { suggestion: HINTS[field.name] } : {}),
+          ...(hint ? { suggestion: hint } : {}),
         });
       }
     },

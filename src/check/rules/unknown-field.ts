@@ -4,7 +4,7 @@ import { fieldsOfKind, isGraderKind, modelKinds, targetsWithField } from "../kin
 import { closest } from "../suggest.js";
 
 /** The keys `sampling_params` has; read from the schema so they stay in step with it. */
-import { SamplingParams } from "../../schema/graders.js";
+import { Role, SamplingParams } from "../../schema/graders.js";
 
 /**
  * A field the kind does not have for the target. It is kept in the JSON (the service tolerates
@@ -31,7 +31,19 @@ export const unknownFieldRule: Rule = {
           report({ message: "`type` comes from the grader kind written before the name; remove this field", span: field.key.span, severity: "error" });
           continue;
         }
-        if (name === "input" && modelKinds.has(kind)) continue; // raw JSON messages; the schema checks them
+        if (modelKinds.has(kind) && (Role.options as readonly string[]).includes(name)) {
+          // `user: "..."` or `user { ... }`: meant as a message, kept as a field the service ignores.
+          const colon = ctx.text.slice(field.key.span.end).trimStart().startsWith(":");
+          report({
+            message: colon
+              ? `\`${name}\` is a message role, not a field: a message is written without \`:\`, as in \`${name} "..."\``
+              : `\`${name} { ... }\` is a field, not a message: message content is a string, a list or a part, as in \`${name} "..."\``,
+            span: field.key.span,
+            severity: "error",
+            suggestion: colon ? "remove the `:`" : `write \`${name} "..."\` or \`${name} [ ... ]\``,
+          });
+          continue;
+        }
         const elsewhere = targetsWithField(kind, name);
         if (elsewhere.length > 0) {
           report({
@@ -43,7 +55,9 @@ export const unknownFieldRule: Rule = {
         const near = closest(name, known.keys());
         const misspeltRequired = near !== undefined && known.get(near)!.required && !given.has(near);
         report({
-          message: `\`${kind}\` has no field \`${name}\`${misspeltRequired ? "" : "; it is kept in the JSON as written"}`,
+          message: misspeltRequired
+            ? `\`${kind}\` has no field \`${name}\`, and the \`${near}\` it needs is missing`
+            : `\`${kind}\` has no field \`${name}\`; it is kept in the JSON as written`,
           span: field.key.span,
           ...(misspeltRequired ? { severity: "error" as const } : {}),
           ...(near ? { suggestion: `did you mean \`${near}\`?`, replacement: near } : {}),
@@ -51,7 +65,10 @@ export const unknownFieldRule: Rule = {
       }
       if (!modelKinds.has(kind) && grader.body.kind === "BlockBody") {
         for (const member of grader.body.members) {
-          if (member.kind !== "Message") continue;
+          if (member.kind !== "Message" || !member.role) continue;
+          // `operation "eq"`: a field without its colon; `invalid-enum` says so.
+          if (known.has(member.role.name)) continue;
+          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(member.role.name)) continue; // recovered from a syntax error
           report({
             message: `\`${kind}\` graders have no messages (only \`score_model\` and \`label_model\` do)`,
             span: member.role.span,
@@ -60,7 +77,8 @@ export const unknownFieldRule: Rule = {
           });
         }
       }
-      const sampling = fieldsOf(grader).find((f) => f.key.name === "sampling_params")?.value;
+      // On a kind without `sampling_params` the whole field is reported above; its keys are not.
+      const sampling = targetsWithField(kind, "sampling_params").length > 0 ? fieldsOf(grader).find((f) => f.key.name === "sampling_params")?.value : undefined;
       if (sampling?.kind === "ObjectValue") {
         const keys = Object.keys(SamplingParams.shape);
         for (const entry of sampling.entries) {

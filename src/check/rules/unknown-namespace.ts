@@ -1,7 +1,27 @@
 import type { Rule } from "../context.js";
 import { didYouMean } from "../suggest.js";
+import { printTemplatePath } from "../templates.js";
 
 const NAMESPACES = ["item", "sample"];
+
+/** Names people reach for, from other template languages and eval tools, and what they mean here. */
+const MEANT: Readonly<Record<string, string>> = {
+  output: "sample",
+  outputs: "sample",
+  response: "sample",
+  completion: "sample",
+  answer: "sample",
+  prediction: "sample",
+  model: "sample",
+  input: "item",
+  inputs: "item",
+  row: "item",
+  data: "item",
+  datum: "item",
+  dataset: "item",
+  example: "item",
+  record: "item",
+};
 
 /** The service substitutes only `item.*` and `sample.*`. */
 export const unknownNamespaceRule: Rule = {
@@ -16,7 +36,14 @@ export const unknownNamespaceRule: Rule = {
       for (const s of ctx.templateStrings()) {
         for (const ref of s.refs) {
           if (NAMESPACES.includes(ref.namespace)) continue;
-          const near = didYouMean(ref.namespace, NAMESPACES);
+          const meant = MEANT[ref.namespace.toLowerCase()];
+          const near =
+            didYouMean(ref.namespace, NAMESPACES) ??
+            (meant === "sample"
+              ? { suggestion: "the model's output is `sample.output_text` (or `sample.output_json.<field>` for JSON output)" }
+              : meant === "item"
+                ? { suggestion: `the dataset row is \`item\`: write \`${printTemplatePath("item", ref.segments)}\``, replacement: "item" }
+                : undefined);
           const span = ctx.spanInString(s.node, ref.start, ref.start + ref.namespace.length);
           report({
             message: `\`${ref.namespace}\` is not a template namespace; templates read \`item.*\` (the dataset row) or \`sample.*\` (the model's output)`,
