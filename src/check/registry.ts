@@ -18,6 +18,7 @@ import { unknownFieldRule } from "./rules/unknown-field.js";
 import { unknownFunctionRule } from "./rules/unknown-function.js";
 import { unknownGraderRule } from "./rules/unknown-grader.js";
 import { unknownKindRule } from "./rules/unknown-kind.js";
+import { unknownTypeRule } from "./rules/unknown-type.js";
 import { unknownNamespaceRule } from "./rules/unknown-namespace.js";
 import { unknownVariableRule } from "./rules/unknown-variable.js";
 import { unusedGraderRule } from "./rules/unused-grader.js";
@@ -35,6 +36,7 @@ export const rules: readonly Rule[] = [
   malformedTemplateRule,
   unknownNamespaceRule,
   unknownVariableRule,
+  unknownTypeRule,
   labelNotInLabelsRule,
   duplicateLabelRule,
   formulaSyntaxRule,

@@ -40,3 +40,14 @@ describe("unknown-grader", () => {
     ]);
   });
 });
+
+describe("suggestions", () => {
+  it("are not offered for one-letter names or ties", async () => {
+    const { closest } = await import("../../src/check/suggest.js");
+    expect(closest("c", ["a", "b"])).toBeUndefined();
+    expect(closest("ab", ["ac", "bb"])).toBeUndefined();
+    expect(closest("A", ["a"])).toBe("a");
+    expect(closest("nmae", ["name", "email"])).toBe("name");
+    expect(closest("opration", ["operation", "reference"])).toBe("operation");
+  });
+});

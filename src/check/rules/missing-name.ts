@@ -1,3 +1,4 @@
+import { fieldOf } from "../../syntax/ast.js";
 import type { Rule } from "../context.js";
 
 /** The API types require a name; the service accepts graders without one, so this only warns. */
@@ -12,6 +13,7 @@ export const missingNameRule: Rule = {
     Grader(grader, parents) {
       const kind = grader.type.name;
       if (grader.name && grader.name.value.trim() !== "") return;
+      if (!grader.name && fieldOf(grader, "name")) return; // written as a field; duplicate-field and the schema judge it
       // A sub-grader's key is a good name for it.
       const entry = parents[parents.length - 1];
       const name = entry?.kind === "GraderEntry" && entry.key.name.trim() !== "" ? entry.key.name : "my grader";
