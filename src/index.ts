@@ -22,3 +22,18 @@ export type * from "./formula/ast.js";
 export { renderPretty } from "./diagnostics/render-pretty.js";
 export { renderJson } from "./diagnostics/render-json.js";
 export { renderGithub } from "./diagnostics/render-github.js";
+export type { GraderEngine, RunRequest, RunResponse, RunMetadata, RunErrors, ValidateRequest, ValidateResponse } from "./api/engine.js";
+export { RemoteEngine, RUN_PATH, VALIDATE_PATH, type DescribedRequest } from "./api/remote.js";
+export {
+  resolveRemoteConfig,
+  type RemoteConfig,
+  type RemoteOptions,
+  type OpenAIConfig,
+  type AzureConfig,
+  DEFAULT_BASE_URL,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_TIMEOUT_SECONDS,
+} from "./api/config.js";
+export { EngineError, type EngineErrorKind, type EngineErrorDetails } from "./api/errors.js";
+export { formatRunSummary, formatValidateSummary, setFlags, type SetFlag } from "./api/summary.js";
+export { apiErrorPaths, locateApiError, type SourceLocation } from "./api/locate.js";

@@ -15,6 +15,36 @@ function positiveInteger(value: string): number {
   return n;
 }
 
+function positiveSeconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0)) throw new InvalidArgumentError("expected a number of seconds above 0");
+  return n;
+}
+
+/** The options of the commands that call the API (`run`, `validate`). */
+function addRemoteOptions(command: Command): Command {
+  return command
+    .option("--json", "print the API's answer as JSON")
+    .option("--dry-run", "print the request (method, URL, body) and send nothing; needs no key")
+    .option("--base-url <url>", "the API's base URL (default: OPENAI_BASE_URL, else https://api.openai.com/v1)")
+    .option("--api-key <key>", "the API key (discouraged: others can see it in the process list; set OPENAI_API_KEY)")
+    .option("--timeout <seconds>", "give up after this many seconds, retries and their waits included (default: 300)", positiveSeconds)
+    .option("--max-retries <n>", "retries after 408, 409, 429, 5xx and connection errors (default: 2)", positiveInteger)
+    .option("--azure", "use Azure OpenAI (the default when AZURE_OPENAI_ENDPOINT is set)")
+    .option("--no-azure", "use the OpenAI API even when AZURE_OPENAI_ENDPOINT is set")
+    .option("--azure-endpoint <url>", "Azure OpenAI endpoint, https://<resource>.openai.azure.com (default: AZURE_OPENAI_ENDPOINT)")
+    .option("--api-version <version>", "Azure OpenAI API version (default: OPENAI_API_VERSION)");
+}
+
+const remoteHelp = `
+Configuration (flags win over variables):
+  OPENAI_API_KEY          the key (Azure: AZURE_OPENAI_API_KEY); never printed
+  OPENAI_BASE_URL         any compatible server, e.g. http://localhost:8080/v1
+  OPENAI_ORG_ID, OPENAI_PROJECT_ID   sent as OpenAI-Organization / OpenAI-Project
+  AZURE_OPENAI_ENDPOINT, OPENAI_API_VERSION   Azure OpenAI (api-key header, ?api-version=)
+429, 5xx and connection errors are retried (--max-retries), waiting what Retry-After asks;
+--timeout bounds the whole call.`;
+
 const targetOption = () =>
   new Option(
     "--target <target>",
@@ -33,12 +63,15 @@ export function program(): Command {
       "after",
       `
 Exit codes: 0 clean (warnings allowed unless --max-warnings), 1 findings at error level,
-2 usage or I/O error.
+2 usage or I/O error. run and validate: 3 an HTTP or network failure (see their --help).
 
 Examples:
   grade check examples                       check every .grade file under examples/
   grade compile exact.grade                  print the grader JSON
   grade compile graders -o build/            write one .json per .grade file
+  grade run exact.grade --sample "Paris" --item '{"answer": "Paris"}' --remote
+                                             run the grader through the API
+  grade validate exact.grade --remote        validate it with the API
   grade rules                                list the checker's rules`,
     );
 
@@ -88,6 +121,68 @@ Examples:
     .action(async (paths: string[], options: { target?: "rft" | "evals"; format: "pretty" | "json" | "github"; maxWarnings?: number }) => {
       const { checkCommand } = await import("./check.js");
       process.exitCode = await checkCommand(paths, options);
+    });
+
+  addRemoteOptions(
+    cli
+      .command("run")
+      .description("run a grader on one model sample through the API (--remote) and print the reward")
+      .argument("<file>", "a .grade file (compiled for rft), or a .json grader or request body {grader, model_sample?, item?}")
+      .option("-s, --sample <text|@file>", "the model output to grade (the `sample` namespace); @file reads a file, @- standard input")
+      .option("-i, --item <json|@file>", "the dataset row, a JSON object (the `item` namespace); @file reads a file")
+      .option("--remote", "send it to POST /fine_tuning/alpha/graders/run (required until the local engine exists)"),
+  )
+    .addHelpText(
+      "after",
+      `
+Prints the reward, the sub-rewards, every error flag that is set with its details, token usage
+per model, execution time and the sampled model; --json prints the API's answer. Findings in a
+.grade file are printed as by \`grade compile\`; with an error nothing is sent. An API error about
+a grader field is shown at its line and column in the .grade file.
+${remoteHelp}
+
+Exit codes: 0 success, 1 the run succeeded but an error flag is set, 2 bad input or usage
+(findings, a bad option, no key), 3 an HTTP or network failure (after the retries).
+
+Examples:
+  export OPENAI_API_KEY=sk-...
+  grade run grader.grade --sample "The capital is Paris." --item '{"answer": "Paris"}' --remote
+  grade run grader.grade --sample @output.txt --item @row.json --remote --json
+  grade run grader.json --sample "42" --remote --max-retries 5 --timeout 120
+  grade run grader.grade --sample "hi" --remote --dry-run
+  AZURE_OPENAI_API_KEY=... OPENAI_API_VERSION=... \\
+    grade run grader.grade --sample "hi" --remote --azure-endpoint https://res.openai.azure.com`,
+    )
+    .action(async (file: string, options: import("./run.js").RunCommandOptions) => {
+      const { runCommand } = await import("./run.js");
+      process.exitCode = await runCommand(file, options);
+    });
+
+  addRemoteOptions(
+    cli
+      .command("validate")
+      .description("validate a grader with the API (--remote) and print it as the service normalised it")
+      .argument("<file>", "a .grade file (compiled for rft), or a .json grader or request body {grader}")
+      .option("--remote", "send it to POST /fine_tuning/alpha/graders/validate (required; `grade check` validates locally)"),
+  )
+    .addHelpText(
+      "after",
+      `
+Prints "valid" and the grader the API returned; --json prints the API's answer. An API error
+about a grader field is shown at its line and column in the .grade file.
+${remoteHelp}
+
+Exit codes: 0 valid, 1 invalid (the API rejected the grader), 2 bad input or usage (findings,
+a bad option, no key), 3 an HTTP or network failure (after the retries).
+
+Examples:
+  grade validate grader.grade --remote
+  grade validate grader.json --remote --json
+  grade validate grader.grade --remote --dry-run`,
+    )
+    .action(async (file: string, options: import("./validate.js").ValidateCommandOptions) => {
+      const { validateCommand } = await import("./validate.js");
+      process.exitCode = await validateCommand(file, options);
     });
 
   cli
