@@ -6,6 +6,7 @@ import { emitGrader, type JsonObject } from "./emit/emit.js";
 import { graderSchema } from "./schema/graders.js";
 import type { Document, Span } from "./syntax/ast.js";
 import { parse } from "./syntax/parse.js";
+import { parseGraderJson } from "./emit/decompile.js";
 
 export interface CheckResult {
   readonly document: Document;
@@ -27,21 +28,42 @@ export interface CompileResult extends CheckResult {
 
 export type { CheckOptions as CompileOptions } from "./check/context.js";
 
+function parseJsonGrader(source: string): { document: Document; diagnostics: Diagnostic[] } {
+  const result = parseGraderJson(source);
+  const document: Document = result.document ?? {
+    kind: "Document",
+    declarations: [],
+    grader: undefined,
+    tests: [],
+    comments: [],
+    span: { start: 0, end: source.length },
+  };
+  return { document, diagnostics: [...result.diagnostics] };
+}
+
 function finish(document: Document, diagnostics: Diagnostic[], filename: string | undefined): CheckResult {
   const withFile = filename === undefined ? diagnostics : diagnostics.map((d) => ({ ...d, file: filename }));
   const sorted = sortDiagnostics(withFile);
   return { document, diagnostics: sorted, ...countBySeverity(sorted) };
 }
 
+/** JSON graders: a `.json` file, or text starting with `{` (a `.grade` file never does). */
+export function isJsonSource(source: string, filename?: string): boolean {
+  return filename?.toLowerCase().endsWith(".json") === true || /^\uFEFF?\s*\{/.test(source);
+}
+
 function analyse(source: string, options: CheckOptions) {
-  const parsed = parse(source);
+  const parsed = isJsonSource(source, options.filename) ? parseJsonGrader(source) : parse(source);
   const diagnostics = [...parsed.diagnostics];
   const { context, diagnostics: findings } = checkDocument(parsed.document, source, options, parsed.diagnostics.length > 0);
   diagnostics.push(...findings);
   return { document: parsed.document, diagnostics, context };
 }
 
-/** Parses and checks `.grade` source text. Never throws on bad input. */
+/**
+ * Parses and checks `.grade` source text, or a grader JSON (a `.json` filename, or text that
+ * starts with `{`; a request body with a `grader` key works too). Never throws on bad input.
+ */
 export function check(source: string, options: CheckOptions = {}): CheckResult {
   const { document, diagnostics } = analyse(source, options);
   return finish(document, diagnostics, options.filename);

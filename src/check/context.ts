@@ -73,8 +73,9 @@ export class CheckContext {
 
   /** Source offset of each character of a string value (for spans inside strings). */
   offsetsOf(node: A.StringValue): readonly number[] {
+    // By the text itself: a string from a JSON grader is quoted there, whatever form prints it.
     const raw = this.text.slice(node.span.start, node.span.end);
-    const decoded = node.block ? decodeBlock(raw, node.span.start, true) : decodeQuoted(raw, node.span.start, true);
+    const decoded = raw.startsWith('"""') ? decodeBlock(raw, node.span.start, true) : decodeQuoted(raw, node.span.start, true);
     return decoded.offsets ?? [];
   }
 
@@ -131,7 +132,12 @@ export class CheckContext {
     if (this.formulas.has(multi)) return this.formulas.get(multi);
     const field = A.fieldOf(multi, "calculate_output");
     let info: FormulaInfo | undefined;
-    if (field?.value.kind === "Formula") {
+    if (field?.value.kind === "Formula" && this.text.startsWith('"', field.value.span.start)) {
+      // A formula from a JSON grader: its text is inside a JSON string literal.
+      const node: A.StringValue = { kind: "StringValue", value: field.value.text, block: false, span: field.value.span };
+      const parsed = parseFormula(node.value, 0);
+      info = { multi, field, text: node.value, ...parsed, toSource: (s) => this.spanInString(node, s.start, s.end) };
+    } else if (field?.value.kind === "Formula") {
       const span = field.value.span;
       // Parse the source itself (comments blanked) so offsets stay those of the file.
       let source = this.text.slice(span.start, span.end);

@@ -50,13 +50,21 @@ export class GradeParser extends EmbeddedActionsParser {
     const last = this.LA(0);
     const start = first.startOffset;
     const end = last && last.startOffset >= start ? last.startOffset + last.image.length : start + first.image.length;
+    const safeStart = Number.isFinite(start) && start >= 0 ? start : 0;
     return {
-      start: Number.isFinite(start) ? start : 0,
-      end: Number.isFinite(end) ? end : 0,
+      start: safeStart,
+      end: Number.isFinite(end) && end >= safeStart ? end : safeStart,
     };
   }
 
   private spanOf(token: IToken): A.Span {
+    // A token inserted by error recovery has no place in the text: give it an empty span where
+    // the text before it ends.
+    if (!Number.isFinite(token.startOffset) || token.startOffset < 0) {
+      const prev = this.LA(0);
+      const at = prev && Number.isFinite(prev.startOffset) && prev.startOffset >= 0 ? prev.startOffset + prev.image.length : 0;
+      return { start: at, end: at };
+    }
     return {
       start: token.startOffset,
       end: token.startOffset + token.image.length,

@@ -48,6 +48,7 @@ function checkEnum(what: string, node: Value | Identifier | undefined, allowed: 
   if (!node) return; // left out by the parser's recovery from a syntax error (already reported)
   const text = node.kind === "Identifier" ? node.name : stringOf(node);
   if (text !== undefined && allowed.includes(text)) return;
+  if (node.kind === "Identifier" && text === "") return; // invented by syntax-error recovery, already reported
   if (node.kind === "NullValue" && options.nullable) return;
   report({
     message:

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compiled } from "./helpers/harness.js";
+import { compiled } from "../helpers/harness.js";
 
 describe("the emitter", () => {
   it("keeps keys that are special in JavaScript as ordinary JSON keys", () => {

@@ -1,0 +1,54 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import fc from "fast-check";
+import { globSync } from "tinyglobby";
+import { describe, expect, it } from "vitest";
+import { check, compile } from "../../src/compile.js";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const examples = globSync("examples/**/*.grade", { cwd: root }).map((f) => fs.readFileSync(path.join(root, f), "utf8"));
+
+/** Every result is findings as data: no exception, every span inside the text. */
+function wellFormed(source: string): void {
+  const result = compile(source, { root });
+  for (const d of result.diagnostics) {
+    expect(d.span.start).toBeGreaterThanOrEqual(0);
+    expect(d.span.end).toBeLessThanOrEqual(source.length);
+    expect(d.span.start).toBeLessThanOrEqual(d.span.end);
+    expect(d.message).not.toMatch(/undefined|\[object Object\]|NaN/);
+  }
+}
+
+/** An example with some characters deleted, duplicated or replaced. */
+const mutated = fc
+  .tuple(
+    fc.constantFrom(...examples),
+    fc.array(fc.tuple(fc.nat(), fc.constantFrom("delete", "duplicate", "insert"), fc.constantFrom("{", "}", "[", "]", "(", ")", '"', '"""', ":", ",", "\n", "x", "-", "{{", "}}", "\\", "//", "item.", "0")), { minLength: 1, maxLength: 6 }),
+  )
+  .map(([source, edits]) => {
+    let s = source;
+    for (const [at, op, text] of edits) {
+      const i = at % (s.length + 1);
+      s = op === "delete" ? s.slice(0, i) + s.slice(i + 3) : op === "duplicate" ? s.slice(0, i) + s.slice(i, i + 5) + s.slice(i) : s.slice(0, i) + text + s.slice(i);
+    }
+    return s;
+  });
+
+describe("the parser and checker never crash", () => {
+  it("on mutated examples", () => {
+    fc.assert(fc.property(mutated, (s) => wellFormed(s)), { numRuns: 400 });
+  });
+
+  it("on random text", () => {
+    fc.assert(fc.property(fc.string({ maxLength: 200, unit: "binary" }), (s) => wellFormed(s)), { numRuns: 400 });
+  });
+
+  it("on random JSON", () => {
+    fc.assert(fc.property(fc.json({ maxDepth: 4 }), (s) => void check(s.trimStart().startsWith("{") ? s : `{"type": ${s}}`)), { numRuns: 300 });
+  });
+
+  it("on random token soup", () => {
+    const token = fc.constantFrom("string_check", "multi", "graders", "calculate_output", "{", "}", "[", "]", "(", ")", ":", ",", '"n"', '"""\n x\n """', "item.a", "user", "message", "1", "-", "within", "..", "test", "item", "sample", "\n", "//c\n", "input_text", "file");
+    fc.assert(fc.property(fc.array(token, { maxLength: 40 }), (tokens) => wellFormed(tokens.join(" "))), { numRuns: 400 });
+  });
+});
