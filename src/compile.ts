@@ -47,16 +47,22 @@ function finish(document: Document, diagnostics: Diagnostic[], filename: string 
   return { document, diagnostics: sorted, ...countBySeverity(sorted) };
 }
 
-/** JSON graders: a `.json` file, or text starting with `{` (a `.grade` file never does). */
+/**
+ * JSON graders: a `.json` file; without a file name (standard input, the library), text starting
+ * with `{`, which `.grade` text never does. A `.grade` file is always read as `.grade`.
+ */
 export function isJsonSource(source: string, filename?: string): boolean {
-  return filename?.toLowerCase().endsWith(".json") === true || /^\uFEFF?\s*\{/.test(source);
+  const name = filename?.toLowerCase();
+  if (name?.endsWith(".json")) return true;
+  if (name?.endsWith(".grade")) return false;
+  return /^\uFEFF?\s*\{/.test(source);
 }
 
 function analyse(source: string, options: CheckOptions) {
   const parsed = isJsonSource(source, options.filename) ? parseJsonGrader(source) : parse(source);
   const diagnostics = [...parsed.diagnostics];
   const { context, diagnostics: findings } = checkDocument(parsed.document, source, options, parsed.diagnostics.length > 0);
-  diagnostics.push(...findings);
+  for (const d of findings) diagnostics.push(d);
   return { document: parsed.document, diagnostics, context };
 }
 
@@ -83,7 +89,7 @@ export function compile(source: string, options: CheckOptions = {}): CompileResu
     sourceMap = emitted.spans;
     const result = graderSchema(context.target).safeParse(emitted.json);
     if (result.success) grader = emitted.json;
-    else diagnostics.push(...schemaFindings(result.error, emitted.spans, document.grader.span));
+    else for (const d of schemaFindings(result.error, emitted.spans, document.grader.span)) diagnostics.push(d);
   }
   return { ...finish(document, diagnostics, options.filename), grader, sourceMap };
 }

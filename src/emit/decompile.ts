@@ -170,7 +170,7 @@ function members(kind: string, fields: readonly JsonNode[], text: string, diagno
     if (keyName === "input" && (kind === "score_model" || kind === "label_model")) {
       const messages = messagesOf(valueNode, text);
       if (messages) {
-        out.push(...messages);
+        for (const m of messages) out.push(m);
         continue;
       }
     }

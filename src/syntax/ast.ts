@@ -325,7 +325,7 @@ export function childrenOf(node: Node): Node[] {
   const record = node as unknown as Record<string, unknown>;
   for (const key of keys) {
     const child = record[key];
-    if (Array.isArray(child)) out.push(...(child as Node[]));
+    if (Array.isArray(child)) for (const c of child as Node[]) out.push(c); // no spread: members may be many
     else if (child !== undefined && child !== null) out.push(child as Node);
   }
   return out;

@@ -19,9 +19,23 @@ interface ParseContext {
 
 let context: ParseContext | undefined;
 
+/**
+ * Thrown (from inside chevrotain) once a file has more syntax errors than are reported: parsing
+ * garbage to its end would only cost time and memory.
+ */
+export class TooManySyntaxErrors extends Error {}
+
+/** How many errors one parse may build messages for; set by the parse driver. */
+let budget = Infinity;
+
+function spend(): void {
+  if (--budget < 0) throw new TooManySyntaxErrors();
+}
+
 /** Called by the parse driver before each parse. */
-export function setParseContext(tokens: readonly IToken[], lines: LineIndex): void {
+export function setParseContext(tokens: readonly IToken[], lines: LineIndex, maxErrors = Infinity): void {
   context = { tokens, lines, scanned: 0, stack: [], reported: new Set() };
+  budget = maxErrors;
 }
 
 const OPENERS: Readonly<Record<string, string>> = { LCurly: "RCurly", LBracket: "RBracket", LParen: "RParen" };
@@ -102,6 +116,7 @@ function expectationOf(ruleName: string, paths: readonly (readonly TokenType[])[
 
 export const errorMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, previous, ruleName }) {
+    spend();
     if (CLOSERS.has(expected.name)) {
       const opener = openerBefore(actual.tokenType.name === "EOF" ? Number.MAX_SAFE_INTEGER : actual.startOffset);
       if (opener !== undefined && context) {
@@ -120,12 +135,14 @@ export const errorMessages: IParserErrorMessageProvider = {
     return `expected ${describe(expected)}, found ${found(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
+    spend();
     if (CLOSERS.has(firstRedundant.tokenType.name)) {
       return `unexpected ${found(firstRedundant)}: there is no open block for it to close`;
     }
     return `expected ${RULE_EXPECTATIONS.file}, found ${found(firstRedundant)}`;
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, previous, ruleName }) {
+    spend();
     if (ruleName === "plainMember" && previous) {
       const role = ["system", "developer", "user", "assistant"].includes(previous.image);
       return `expected \`:\` and a value after \`${previous.image}\`${role ? " (or message content)" : ""}, found ${found(actual[0])}`;
@@ -134,6 +151,7 @@ export const errorMessages: IParserErrorMessageProvider = {
     return `expected ${expectationOf(ruleName, paths)}, found ${found(actual[0])}`;
   },
   buildEarlyExitMessage({ expectedIterationPaths, actual, ruleName }) {
+    spend();
     return `expected ${expectationOf(ruleName, expectedIterationPaths)}, found ${found(actual[0])}`;
   },
 };

@@ -2,7 +2,7 @@ import { type IToken, tokenMatcher } from "chevrotain";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type * as A from "./ast.js";
 import { LineIndex } from "./lines.js";
-import { setParseContext } from "./parse-errors.js";
+import { setParseContext, TooManySyntaxErrors } from "./parse-errors.js";
 import { gradeParser } from "./parser.js";
 import {
   BlockString,
@@ -116,21 +116,23 @@ export function parse(text: string): ParseResult {
   const parser = gradeParser();
   parser.sourceText = text;
   parser.problems = [];
-  setParseContext(tokens, lines);
+  setParseContext(tokens, lines, MAX_SYNTAX_ERRORS - diagnostics.length);
   parser.input = tokens;
   let result: ReturnType<typeof parser.file> | undefined;
   try {
     result = parser.file();
   } catch (error) {
+    if (error instanceof TooManySyntaxErrors) {
+      for (const e of parser.errors) report(syntax(e.message, spanOfError(e.token, text)));
+      parser.input = [];
+      diagnostics.push(syntax(`more than ${MAX_SYNTAX_ERRORS} syntax errors; stopped here`, diagnostics[diagnostics.length - 1]?.span ?? { start: 0, end: 0 }));
+      return { document: empty, diagnostics };
+    }
     if (!(error instanceof RangeError)) throw error;
     report(syntax("this file is too deeply nested to parse", { start: 0, end: Math.min(1, text.length) }));
     return { document: empty, diagnostics };
   }
-  for (const error of parser.errors) {
-    const t = error.token;
-    const span = t.tokenType.name === "EOF" || !Number.isFinite(t.startOffset) ? endSpan(text) : spanOf(t);
-    report(syntax(error.message, span));
-  }
+  for (const error of parser.errors) report(syntax(error.message, spanOfError(error.token, text)));
   for (const p of parser.problems) report(syntax(p.message, p.span, p.suggestion));
   const grammarErrors = parser.errors.length;
   parser.input = []; // release the tokens (this also clears parser.errors)
@@ -230,6 +232,10 @@ function mergeUnquotedWords(tokens: IToken[], report: (d: Diagnostic) => void): 
 
 function spanOf(t: IToken): A.Span {
   return { start: t.startOffset, end: t.startOffset + t.image.length };
+}
+
+function spanOfError(t: IToken, text: string): A.Span {
+  return t.tokenType.name === "EOF" || !Number.isFinite(t.startOffset) || t.startOffset < 0 ? endSpan(text) : spanOf(t);
 }
 
 function endSpan(text: string): A.Span {

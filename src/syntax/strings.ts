@@ -32,45 +32,48 @@ const simpleEscapes: Readonly<Record<string, string>> = {
 export function decodeQuoted(raw: string, start: number, wantOffsets = false): DecodedString {
   const closed = raw.length >= 2 && raw.endsWith('"') && !isEscapedQuoteAtEnd(raw);
   const body = raw.slice(1, closed ? -1 : undefined);
+  const base = start + 1;
+  if (!wantOffsets && !body.includes("\\")) return { value: body, offsets: undefined, problems: [] };
   const problems: StringProblem[] = [];
   const offsets: number[] | undefined = wantOffsets ? [] : undefined;
-  let value = "";
-  const base = start + 1;
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i]!;
-    if (ch !== "\\") {
-      value += ch;
-      offsets?.push(base + i);
-      continue;
-    }
+  // Copy the text between escapes in slices: a string of megabytes stays cheap.
+  const parts: string[] = [];
+  let from = 0;
+  const copy = (to: number): void => {
+    if (to <= from) return;
+    parts.push(body.slice(from, to));
+    if (offsets) for (let k = from; k < to; k++) offsets.push(base + k);
+  };
+  for (let i = body.indexOf("\\"); i >= 0; i = body.indexOf("\\", from)) {
+    copy(i);
     const next = body[i + 1];
     if (next === undefined) {
       problems.push({ message: "a string cannot end with a lone `\\`", span: { start: base + i, end: base + i + 1 } });
+      from = body.length;
       break;
     }
     const simple = simpleEscapes[next];
     if (simple !== undefined) {
-      value += simple;
+      parts.push(simple);
       offsets?.push(base + i);
-      i++;
-      continue;
-    }
-    if (next === "u" && /^[0-9a-fA-F]{4}$/.test(body.slice(i + 2, i + 6))) {
-      value += String.fromCharCode(parseInt(body.slice(i + 2, i + 6), 16));
+      from = i + 2;
+    } else if (next === "u" && /^[0-9a-fA-F]{4}$/.test(body.slice(i + 2, i + 6))) {
+      parts.push(String.fromCharCode(parseInt(body.slice(i + 2, i + 6), 16)));
       offsets?.push(base + i);
-      i += 5;
-      continue;
+      from = i + 6;
+    } else {
+      problems.push({
+        message: `\`\\${next}\` is not a valid escape in a string (use \`\\\\\` for a backslash, or a """ block string for raw text)`,
+        span: { start: base + i, end: base + i + 2 },
+      });
+      parts.push(next);
+      offsets?.push(base + i + 1);
+      from = i + 2;
     }
-    problems.push({
-      message: `\`\\${next}\` is not a valid escape in a string (use \`\\\\\` for a backslash, or a """ block string for raw text)`,
-      span: { start: base + i, end: base + i + 2 },
-    });
-    value += next;
-    offsets?.push(base + i + 1);
-    i++;
   }
+  copy(body.length);
   offsets?.push(base + body.length);
-  return { value, offsets, problems };
+  return { value: parts.join(""), offsets, problems };
 }
 
 function isEscapedQuoteAtEnd(raw: string): boolean {

@@ -98,7 +98,8 @@ describe("bad input", () => {
     const run = checkFile(write("junk.grade", junk));
     expect(run.code).toBe(1);
     expect(run.rows.length).toBeGreaterThan(0);
-    expect(run.rows.length).toBeLessThanOrEqual(50);
+    expect(run.rows.length).toBeLessThanOrEqual(51);
+    expect(run.rows[run.rows.length - 1]!.message).toBe("more than 50 syntax errors; stopped here");
   });
 
   it("10,000 nested parentheses in an unquoted formula", () => {
