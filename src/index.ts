@@ -11,6 +11,7 @@ export { walk, childrenOf, childKeys } from "./syntax/ast.js";
 export { LineIndex, type Position } from "./syntax/lines.js";
 export type { Diagnostic, Related, Severity } from "./diagnostics/diagnostic.js";
 export { ruleCatalog, rules } from "./check/registry.js";
+export { checkDataset, type DatasetGrader, type DatasetOptions } from "./check/dataset.js";
 export type { Rule, RuleMeta, CheckOptions } from "./check/context.js";
 export type { FileAccess } from "./check/files.js";
 export * as schemas from "./schema/graders.js";
@@ -22,6 +23,7 @@ export type * from "./formula/ast.js";
 export { renderPretty } from "./diagnostics/render-pretty.js";
 export { renderJson } from "./diagnostics/render-json.js";
 export { renderGithub } from "./diagnostics/render-github.js";
+export { format, type FormatOptions } from "./format/format.js";
 export type { GraderEngine, RunRequest, RunResponse, RunMetadata, RunErrors, ValidateRequest, ValidateResponse } from "./api/engine.js";
 export { RemoteEngine, RUN_PATH, VALIDATE_PATH, type DescribedRequest } from "./api/remote.js";
 export {

@@ -82,6 +82,7 @@ Examples:
     .option("-o, --output <file|dir>", "write to a file (ending in .json) or a directory (one .json per input)")
     .addOption(targetOption())
     .option("--minify", "print compact JSON on one line")
+    .option("--items <data.jsonl>", "also check a JSONL dataset (one item a line): rows lacking a template path, malformed lines; errors write nothing")
     .addHelpText(
       "after",
       `
@@ -94,7 +95,7 @@ Examples:
   grade compile graders/ -o build/ --target rft
   cat exact.grade | grade compile -`,
     )
-    .action(async (paths: string[], options: { output?: string; target?: "rft" | "evals"; minify?: boolean }) => {
+    .action(async (paths: string[], options: { output?: string; target?: "rft" | "evals"; minify?: boolean; items?: string }) => {
       const { compileCommand } = await import("./compile.js");
       process.exitCode = await compileCommand(paths, options);
     });
@@ -106,6 +107,7 @@ Examples:
     .addOption(targetOption())
     .addOption(new Option("--format <format>", "how to print findings").choices(["pretty", "json", "github"]).default("pretty"))
     .option("--max-warnings <n>", "fail (exit 1) when there are more than n warnings", positiveInteger)
+    .option("--items <data.jsonl>", "also check a JSONL dataset (one item a line): template paths some rows lack, malformed lines, the declared item shape")
     .addHelpText(
       "after",
       `
@@ -118,7 +120,7 @@ Examples:
   grade check grader.grade --format json
   grade check graders --format github --max-warnings 0`,
     )
-    .action(async (paths: string[], options: { target?: "rft" | "evals"; format: "pretty" | "json" | "github"; maxWarnings?: number }) => {
+    .action(async (paths: string[], options: { target?: "rft" | "evals"; format: "pretty" | "json" | "github"; maxWarnings?: number; items?: string }) => {
       const { checkCommand } = await import("./check.js");
       process.exitCode = await checkCommand(paths, options);
     });
@@ -183,6 +185,50 @@ Examples:
     .action(async (file: string, options: import("./validate.js").ValidateCommandOptions) => {
       const { validateCommand } = await import("./validate.js");
       process.exitCode = await validateCommand(file, options);
+    });
+
+  cli
+    .command("fmt")
+    .description("format .grade files in the canonical layout (grammar/formatting.md)")
+    .argument("<paths...>", ".grade files or directories; - reads standard input and prints to standard output")
+    .option("--check", "write nothing; list the files that are not formatted (exit 1 if any)")
+    .addHelpText(
+      "after",
+      `
+Rewrites only the files that change; comments are kept and the meaning never changes. A file
+with a syntax error is reported and left as it is (exit 1). Layout options (printWidth,
+tabWidth, useTabs) come from a Prettier configuration file when there is one, so the result is
+the same as \`prettier --plugin gradelang/prettier\`.
+
+Examples:
+  grade fmt examples
+  grade fmt grader.grade --check
+  cat grader.grade | grade fmt -`,
+    )
+    .action(async (paths: string[], options: { check?: boolean }) => {
+      const { fmtCommand } = await import("./fmt.js");
+      process.exitCode = await fmtCommand(paths, options);
+    });
+
+  cli
+    .command("decompile")
+    .description("print a grader JSON as .grade text")
+    .argument("<file>", "a grader JSON, or a request body with a `grader` key; - reads standard input")
+    .addHelpText(
+      "after",
+      `
+Prints formatted .grade text that compiles back to the same JSON (deep-equal: content forms,
+"type": "message", template spacing, unknown fields and the order of \`graders\` are kept).
+Findings about the grader go to stderr. Exit 1 when the JSON is no grader (nothing is printed)
+or the grader has errors; 2 on a usage or I/O error.
+
+Examples:
+  grade decompile grader.json > grader.grade
+  curl -s .../graders/validate | jq .grader | grade decompile -`,
+    )
+    .action(async (file: string) => {
+      const { decompileCommand } = await import("./decompile.js");
+      process.exitCode = await decompileCommand(file);
     });
 
   cli

@@ -117,7 +117,8 @@ function buildGrader(node: JsonNode, text: string, diagnostics: Diagnostic[]): A
   const kind = String(typeNode.value);
   const type: A.Identifier = { kind: "Identifier", name: kind, span: spanOf(typeNode) };
   const nameNode = property(node, "name");
-  const name = nameNode?.type === "string" ? stringValue(nameNode, text) : undefined;
+  // The header's name is always a quoted string (the grammar takes no block string there).
+  const name = nameNode?.type === "string" ? { ...stringValue(nameNode, text), block: false } : undefined;
   const fieldNodes = (node.children ?? []).filter((p) => {
     const key = p.children?.[0]?.value;
     return key !== "type" && !(key === "name" && name);
@@ -200,7 +201,9 @@ function graderMap(node: JsonNode, text: string, diagnostics: Diagnostic[]): A.G
     }
     const grader = buildGrader(valueNode, text, diagnostics);
     if (!grader) continue;
-    const key: A.Key = { kind: "Key", name: keyName, quoted: !IDENTIFIER.test(keyName), span: spanOf(keyNode) };
+    // `graders` and `calculate_output` written bare would end the map (a field after a forgotten `}`).
+    const quoted = !IDENTIFIER.test(keyName) || keyName === "graders" || keyName === "calculate_output";
+    const key: A.Key = { kind: "Key", name: keyName, quoted, span: spanOf(keyNode) };
     entries.push({ kind: "GraderEntry", key, grader, span: spanOf(p) });
   }
   return { kind: "GraderMap", entries, span: spanOf(node) };
@@ -213,6 +216,7 @@ function formulaOf(node: JsonNode, text: string): A.FieldValue {
     formula === formula.trim() &&
     /^[A-Za-z0-9_ +\-*/^().,]+$/.test(formula) &&
     !/\d\.(?!\d)|(^|[^\d])\.\d/.test(formula) &&
+    !/\b(?:true|false|null)\b/.test(formula) && // keywords, not names, when unquoted
     parseFormula(formula).expr !== undefined;
   return plain ? { kind: "Formula", text: formula, span: spanOf(node) } : stringValue(node, text);
 }
@@ -300,6 +304,7 @@ function namedArgument(key: string, node: JsonNode, text: string): A.Argument {
 function stringValue(node: JsonNode, text: string): A.StringValue {
   const s = String(node.value);
   // Multi-line text reads best as a block string, which cannot hold `\r` or other control characters.
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what a block string cannot hold
   const block = s.includes("\n") && !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(s);
   void text;
   return { kind: "StringValue", value: s, block, span: spanOf(node) };
