@@ -1,4 +1,5 @@
 import type { Rule, RuleMeta } from "./context.js";
+import { datasetRule } from "./rules/dataset.js";
 import { duplicateFieldRule } from "./rules/duplicate-field.js";
 import { duplicateLabelRule } from "./rules/duplicate-label.js";
 import { fileRule } from "./rules/file.js";
@@ -36,6 +37,7 @@ export const rules: readonly Rule[] = [
   malformedTemplateRule,
   unknownNamespaceRule,
   unknownVariableRule,
+  datasetRule,
   unknownTypeRule,
   labelNotInLabelsRule,
   duplicateLabelRule,

@@ -1,16 +1,20 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { DatasetGrader } from "../check/dataset.js";
 import { compile } from "../compile.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { renderPretty } from "../diagnostics/render-pretty.js";
 import type { JsonObject } from "../emit/emit.js";
 import type { Target } from "../schema/graders.js";
+import { checkItems, datasetFile } from "./check.js";
 import { describeIoError, expandInputs, type Input, readInput, UsageError, useColor } from "./io.js";
 
 export interface CompileCommandOptions {
   readonly output?: string | undefined;
   readonly target?: Target | undefined;
   readonly minify?: boolean | undefined;
+  /** A JSONL dataset to check the graders against (`--items`); an error there writes nothing. */
+  readonly items?: string | undefined;
 }
 
 /** The JSON text of a grader: 2-space indent (or one line), newline-terminated. */
@@ -34,17 +38,26 @@ export async function compileCommand(paths: readonly string[], options: CompileC
   if (inputs.length > 1 && toFile) {
     throw new UsageError(`\`-o ${options.output}\` is one file, but there are ${inputs.length} inputs; give a directory`);
   }
+  const dataset = options.items === undefined ? undefined : datasetFile(options.items);
   const sources = new Map<string, string>();
-  const diagnostics: Diagnostic[] = [];
+  let diagnostics: Diagnostic[] = [];
+  const byFile = new Map<string, Diagnostic[]>();
+  const graders: DatasetGrader[] = [];
   const outputs: { input: Input; json: JsonObject }[] = [];
   for (const input of inputs) {
     const source = await readInput(input);
     sources.set(input.label, source.text);
-    if (source.encoding) diagnostics.push(source.encoding);
-    const result = compile(source.text, { ...(options.target ? { target: options.target } : {}), filename: input.path, root: process.cwd() });
-    diagnostics.push(...result.diagnostics.map((d) => ({ ...d, file: input.label })));
+    const found: Diagnostic[] = [];
+    if (source.encoding) found.push(source.encoding);
+    const compileOptions = { ...(options.target ? { target: options.target } : {}), filename: input.path, root: process.cwd() };
+    const result = compile(source.text, compileOptions);
+    found.push(...result.diagnostics.map((d) => ({ ...d, file: input.label })));
+    diagnostics.push(...found);
+    byFile.set(input.label, found);
+    graders.push({ source: source.text, options: compileOptions, file: input.label });
     if (result.grader && !source.encoding) outputs.push({ input, json: result.grader });
   }
+  if (dataset) diagnostics = await checkItems(dataset, graders, byFile);
   if (diagnostics.length) {
     const sourceOf = (file: string | undefined) => (file === undefined ? undefined : sources.get(file));
     process.stderr.write(renderPretty(diagnostics, sourceOf, { color: useColor(process.stderr) }) + "\n");

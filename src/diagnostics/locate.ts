@@ -33,7 +33,9 @@ export class Locator {
     return { start: index.position(span.start), end: index.position(span.end) };
   }
 
+  /** The diagnostic's `location` when it has one (a file whose text is not held), else its span's. */
   locateDiagnostic(d: Diagnostic): Located {
+    if (d.location) return { start: d.location, end: d.location };
     return this.locate(d.file, d.span);
   }
 }

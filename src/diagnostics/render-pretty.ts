@@ -10,7 +10,8 @@ export interface PrettyOptions {
 
 /**
  * `file:line:col: error[rule]: message`, the source lines with the span underlined, notes for
- * related places, and a `help:` line with the fix.
+ * related places, and a `help:` line with the fix. A finding with a `location` (a line of a dataset
+ * file) has no code frame.
  */
 export function renderPretty(diagnostics: readonly Diagnostic[], sourceOf: SourceLookup, options: PrettyOptions = {}): string {
   const c = createColors(options.color ?? false);
@@ -21,7 +22,8 @@ export function renderPretty(diagnostics: readonly Diagnostic[], sourceOf: Sourc
     const where = `${d.file ?? "<input>"}:${start.line}:${start.column}`;
     const level = d.severity === "error" ? c.bold(c.red("error")) : c.bold(c.yellow("warning"));
     out.push(`${c.bold(where)}: ${level}${c.dim(`[${d.rule}]`)}: ${c.bold(d.message)}`);
-    const text = sourceOf(d.file);
+    // A finding with a `location` is in a file whose text is not held (a dataset): no frame.
+    const text = d.location ? undefined : sourceOf(d.file);
     if (text !== undefined) out.push(frame(text, start, end, options.color ?? false));
     for (const related of d.related ?? []) {
       const at = locator.locate(d.file, related.span).start;

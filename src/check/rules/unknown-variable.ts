@@ -11,7 +11,7 @@ export const unknownVariableRule: Rule = {
   meta: {
     id: "unknown-variable",
     severity: "error",
-    summary: "A template path that the declared `item` shape or the `sample` fields lack, with a suggestion.",
+    summary: "A template path that the declared `item` shape or the `sample` fields lack, and with `--items data.jsonl` one that some rows of the dataset lack (how many, and the first line), with a suggestion.",
     example: 'item { reference_answer: string }\nstring_check "exact": sample.output_text eq item.referenceanswer',
   },
   create: (ctx, report) => ({
