@@ -7,11 +7,12 @@ import { renderGithub } from "../diagnostics/render-github.js";
 import { renderJson } from "../diagnostics/render-json.js";
 import { renderPretty } from "../diagnostics/render-pretty.js";
 import type { Target } from "../schema/graders.js";
+import { createRequire } from "node:module";
 import { colors, describeIoError, expandInputs, readInput, UsageError, useColor } from "./io.js";
 
 export interface CheckCommandOptions {
   readonly target?: Target | undefined;
-  readonly format: "pretty" | "json" | "github";
+  readonly format: "pretty" | "json" | "github" | "sarif";
   readonly maxWarnings?: number | undefined;
   /** A JSONL dataset to check the graders against (`--items`). */
   readonly items?: string | undefined;
@@ -79,6 +80,10 @@ export async function checkCommand(paths: readonly string[], options: CheckComma
   const tooManyWarnings = options.maxWarnings !== undefined && warnings > options.maxWarnings;
 
   if (options.format === "json") process.stdout.write(`${renderJson(diagnostics, sourceOf)}\n`);
+  else if (options.format === "sarif") {
+    const [{ ruleCatalog }, { renderSarif }] = await Promise.all([import("../check/registry.js"), import("../diagnostics/render-sarif.js")]);
+    process.stdout.write(`${renderSarif(diagnostics, sourceOf, { version: packageVersion(), rules: ruleCatalog })}\n`);
+  }
   else if (options.format === "github") {
     if (diagnostics.length) process.stdout.write(`${renderGithub(diagnostics, sourceOf)}\n`);
   } else {
@@ -93,4 +98,8 @@ export async function checkCommand(paths: readonly string[], options: CheckComma
     if (tooManyWarnings) process.stdout.write(`${c.red(`✖ ${warnings} warnings exceed --max-warnings ${options.maxWarnings}`)}\n`);
   }
   return errors > 0 || tooManyWarnings ? 1 : 0;
+}
+
+function packageVersion(): string {
+  return (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 }

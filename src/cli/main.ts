@@ -105,14 +105,15 @@ Examples:
     .description("check .grade files and report findings")
     .argument("<paths...>", ".grade files or directories; - reads standard input")
     .addOption(targetOption())
-    .addOption(new Option("--format <format>", "how to print findings").choices(["pretty", "json", "github"]).default("pretty"))
+    .addOption(new Option("--format <format>", "how to print findings").choices(["pretty", "json", "github", "sarif"]).default("pretty"))
     .option("--max-warnings <n>", "fail (exit 1) when there are more than n warnings", positiveInteger)
     .option("--items <data.jsonl>", "also check a JSONL dataset (one item a line): template paths some rows lack, malformed lines, the declared item shape")
     .addHelpText(
       "after",
       `
 Formats: pretty (file:line:col, the code with the span underlined, help), json (an array of
-{rule, severity, message, file, start, end, suggestion?}), github (workflow annotations).
+{rule, severity, message, file, start, end, suggestion?}), github (workflow annotations),
+sarif (SARIF 2.1.0 for code scanning).
 Colour only on a terminal; NO_COLOR turns it off.
 
 Examples:
@@ -120,7 +121,7 @@ Examples:
   grade check grader.grade --format json
   grade check graders --format github --max-warnings 0`,
     )
-    .action(async (paths: string[], options: { target?: "rft" | "evals"; format: "pretty" | "json" | "github"; maxWarnings?: number; items?: string }) => {
+    .action(async (paths: string[], options: { target?: "rft" | "evals"; format: "pretty" | "json" | "github" | "sarif"; maxWarnings?: number; items?: string }) => {
       const { checkCommand } = await import("./check.js");
       process.exitCode = await checkCommand(paths, options);
     });
