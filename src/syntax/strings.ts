@@ -119,6 +119,10 @@ export function decodeBlock(raw: string, start: number, wantOffsets = false): De
   };
 
   const firstBreak = /^[ \t]*\r?\n/.exec(content);
+  if (firstBreak && !offsets) {
+    const fast = decodeBlockLines(content.slice(firstBreak[0].length), closed);
+    if (fast !== undefined) return { value: fast, offsets: undefined, problems };
+  }
   if (!firstBreak) {
     // One-line form: raw text as written (line ends normalised).
     const lines = splitLines(content, base);
@@ -161,6 +165,29 @@ export function decodeBlock(raw: string, start: number, wantOffsets = false): De
   }
   offsets?.push(start + raw.length - (closed ? 3 : 0));
   return { value: out.join(""), offsets, problems };
+}
+
+/**
+ * The common case of a multi-line block string, without offsets: every line indented at least as
+ * far as the closing `"""`, which stands on its own line. Plain string operations, no object per
+ * line; undefined sends the caller to the general path, which also reports the problems.
+ */
+function decodeBlockLines(body: string, closed: boolean): string | undefined {
+  if (!closed) return undefined;
+  const lastBreak = body.lastIndexOf("\n");
+  const indent = body.slice(lastBreak + 1);
+  if (!/^[ \t]*$/.test(indent)) return undefined;
+  if (lastBreak < 0) return "";
+  const lines = body.slice(0, lastBreak).split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!;
+    if (line.endsWith("\r")) line = line.slice(0, -1);
+    if (line.startsWith(indent)) lines[i] = line.slice(indent.length);
+    else if (/^[ \t]*$/.test(line)) lines[i] = "";
+    else return undefined;
+  }
+  const text = lines.join("\n");
+  return text.includes(BLOCK_ESCAPE) ? text.replaceAll(BLOCK_ESCAPE, '"""') : text;
 }
 
 interface Line {
