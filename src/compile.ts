@@ -5,8 +5,7 @@ import { countBySeverity, type Diagnostic, sortDiagnostics } from "./diagnostics
 import { emitGrader, type JsonObject } from "./emit/emit.js";
 import { graderSchema } from "./schema/graders.js";
 import type { Document, Span } from "./syntax/ast.js";
-import { parse } from "./syntax/parse.js";
-import { parseGraderJson } from "./emit/decompile.js";
+import { parseSource } from "./parse-source.js";
 
 export interface CheckResult {
   readonly document: Document;
@@ -27,19 +26,7 @@ export interface CompileResult extends CheckResult {
 }
 
 export type { CheckOptions as CompileOptions } from "./check/context.js";
-
-function parseJsonGrader(source: string): { document: Document; diagnostics: Diagnostic[] } {
-  const result = parseGraderJson(source);
-  const document: Document = result.document ?? {
-    kind: "Document",
-    declarations: [],
-    grader: undefined,
-    tests: [],
-    comments: [],
-    span: { start: 0, end: source.length },
-  };
-  return { document, diagnostics: [...result.diagnostics] };
-}
+export { isJsonSource } from "./parse-source.js";
 
 function finish(document: Document, diagnostics: Diagnostic[], filename: string | undefined): CheckResult {
   const withFile = filename === undefined ? diagnostics : diagnostics.map((d) => ({ ...d, file: filename }));
@@ -47,19 +34,8 @@ function finish(document: Document, diagnostics: Diagnostic[], filename: string 
   return { document, diagnostics: sorted, ...countBySeverity(sorted) };
 }
 
-/**
- * JSON graders: a `.json` file; without a file name (standard input, the library), text starting
- * with `{`, which `.grade` text never does. A `.grade` file is always read as `.grade`.
- */
-export function isJsonSource(source: string, filename?: string): boolean {
-  const name = filename?.toLowerCase();
-  if (name?.endsWith(".json")) return true;
-  if (name?.endsWith(".grade")) return false;
-  return /^\uFEFF?\s*\{/.test(source);
-}
-
 function analyse(source: string, options: CheckOptions) {
-  const parsed = isJsonSource(source, options.filename) ? parseJsonGrader(source) : parse(source);
+  const parsed = parseSource(source, options.filename);
   const diagnostics = [...parsed.diagnostics];
   const { context, diagnostics: findings } = checkDocument(parsed.document, source, options, parsed.diagnostics.length > 0);
   for (const d of findings) diagnostics.push(d);

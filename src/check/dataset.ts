@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import { type Diagnostic, type Location, sortDiagnostics } from "../diagnostics/diagnostic.js";
 import type * as A from "../syntax/ast.js";
-import { parse } from "../syntax/parse.js";
+import { parseSource } from "../parse-source.js";
 import { CheckContext, type CheckOptions } from "./context.js";
 import { resolvePath } from "./namespaces.js";
 import { closest, listOf } from "./suggest.js";
@@ -317,7 +317,7 @@ function contextOf(grader: DatasetGrader): { ctx: CheckContext; file: string | u
   if (grader instanceof CheckContext) return { ctx: grader, file: grader.options.filename };
   const source = typeof grader === "string" ? grader : grader.source;
   const options = typeof grader === "string" ? {} : (grader.options ?? {});
-  const parsed = parse(source);
+  const parsed = parseSource(source, options.filename);
   const ctx = new CheckContext(parsed.document, source, options, parsed.diagnostics.length > 0);
   return { ctx, file: typeof grader === "string" ? undefined : (grader.file ?? options.filename) };
 }

@@ -64,3 +64,18 @@ describe("JSON graders are checked with the same rules", () => {
     ]);
   });
 });
+
+describe("a JSON grader against a dataset (--items)", () => {
+  it("reports a referenced field some rows lack, with the count and first line (exit 1)", async () => {
+    const os = await import("node:os");
+    const { grade } = await import("../helpers/cli.js");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "grade-json-items-"));
+    const grader = { type: "string_check", name: "s", input: "{{sample.output_text}}", reference: "{{item.reference_answer}}", operation: "eq" };
+    fs.writeFileSync(path.join(dir, "grader.json"), JSON.stringify(grader));
+    const rows = Array.from({ length: 50 }, (_, i) => JSON.stringify(i === 16 || i === 40 ? { answer: "x" } : { reference_answer: "x" }));
+    fs.writeFileSync(path.join(dir, "data.jsonl"), `${rows.join("\n")}\n`);
+    const run = grade(["check", "grader.json", "--items", "data.jsonl"], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("grader.json:1:80: error[unknown-variable]: `item.reference_answer` is missing in 2 of 50 rows, first at line 17");
+  });
+});
