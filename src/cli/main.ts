@@ -77,8 +77,8 @@ Examples:
 
   cli
     .command("compile")
-    .description("compile .grade files to the grader JSON the API accepts")
-    .argument("<paths...>", ".grade files or directories; - reads standard input")
+    .description("compile .grade files (or check grader JSON) to the grader JSON the API accepts")
+    .argument("<paths...>", ".grade files, grader .json files, or directories (their .grade files); - reads standard input")
     .option("-o, --output <file|dir>", "write to a file (ending in .json) or a directory (one .json per input)")
     .addOption(targetOption())
     .option("--minify", "print compact JSON on one line")
@@ -102,8 +102,8 @@ Examples:
 
   cli
     .command("check")
-    .description("check .grade files and report findings")
-    .argument("<paths...>", ".grade files or directories; - reads standard input")
+    .description("check .grade files and grader JSON, and report findings")
+    .argument("<paths...>", ".grade files, grader .json files, or directories (their .grade files); - reads standard input")
     .addOption(targetOption())
     .addOption(new Option("--format <format>", "how to print findings").choices(["pretty", "json", "github", "sarif"]).default("pretty"))
     .option("--max-warnings <n>", "fail (exit 1) when there are more than n warnings", positiveInteger)
