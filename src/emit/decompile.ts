@@ -1,4 +1,4 @@
-import jsonc from "jsonc-parser";
+import * as jsoncModule from "jsonc-parser";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { parseFormula } from "../formula/parse.js";
 import type * as A from "../syntax/ast.js";
@@ -10,7 +10,11 @@ import type * as A from "../syntax/ast.js";
  * a construct `.grade` cannot write in its short forms is kept as a plain field.
  */
 
-type JsonNode = jsonc.Node;
+// Node loads jsonc-parser's CommonJS build (its API on `default`); the bundler its ESM build.
+const jsonc: typeof jsoncModule =
+  "default" in jsoncModule ? (jsoncModule as unknown as { default: typeof jsoncModule }).default : jsoncModule;
+
+type JsonNode = jsoncModule.Node;
 
 export interface JsonGraderParse {
   /** Undefined when the text is not JSON or holds no grader. */
@@ -52,7 +56,7 @@ function keysOf(object: JsonNode): string[] {
 
 /** Parses JSON text holding a grader, or a request body with a `grader` key. */
 export function parseGraderJson(text: string): JsonGraderParse {
-  const errors: jsonc.ParseError[] = [];
+  const errors: jsoncModule.ParseError[] = [];
   const root = jsonc.parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (text.trim() === "") return { document: undefined, diagnostics: [syntax("invalid JSON: the file is empty", 0, 0)] };
   if (errors.length > 0 || !root) {
@@ -77,7 +81,7 @@ export function parseGraderJson(text: string): JsonGraderParse {
   return { document, diagnostics };
 }
 
-function describeJsonError(code: jsonc.ParseErrorCode): string {
+function describeJsonError(code: jsoncModule.ParseErrorCode): string {
   const name = jsonc.printParseErrorCode(code);
   const words: Readonly<Record<string, string>> = {
     InvalidSymbol: "unexpected character",
