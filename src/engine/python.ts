@@ -1,0 +1,343 @@
+/*
+ * The python grader runner: runs a grader's `grade(sample, item)` in a `python3` SUBPROCESS (never
+ * in-process) through a small embedded driver, and maps what happens to the service's two error
+ * kinds (`python_grader_runtime_error` + `_details`, `python_grader_server_error` + `_type`).
+ *
+ * Enforced (see src/engine/README.md, "Python graders"):
+ *  - timeout: everywhere, by killing the process group from Node (default 120 s);
+ *  - memory: `RLIMIT_AS` set by the driver; effective on Linux, ignored by macOS, absent on Windows;
+ *  - network: blocked in-process by replacing `socket` entry points — best effort, NOT a sandbox
+ *    (a grader can still reach `_socket` or spawn a process);
+ *  - source size: not here, it is the checker's `python-size` rule.
+ *
+ * The result travels on a dedicated pipe (fd 3 in the child), so a grader's own prints on stdout
+ * cannot forge it. `runPython` never throws.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import type { Readable } from "node:stream";
+
+export type PythonResult =
+  | { ok: true; reward: number; stdout: string }
+  | { ok: false; kind: "runtime" | "server"; type?: string; details: string };
+
+export interface PythonOptions {
+  /** Interpreter to run (default `python3`). */
+  python?: string;
+  /** Wall-clock limit in milliseconds (default 120000, the service's 2 minutes). */
+  timeoutMs?: number;
+  /** Address-space limit in bytes (default 2 GB, the service's limit). Linux only in practice. */
+  memoryBytes?: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 120_000;
+export const DEFAULT_MEMORY_BYTES = 2 * 1024 ** 3;
+/** Cap on each captured stream (stdout, stderr, result pipe); the rest is read and discarded. */
+export const OUTPUT_CAP_BYTES = 1024 * 1024;
+/** After a kill, how long to wait for the pipes to close before giving up on them. */
+const KILL_GRACE_MS = 2_000;
+
+/**
+ * The driver, run with `python3 -I -c`. It reads `{source, sample, item, memory}` as JSON on stdin
+ * and writes exactly one JSON line to fd 3 (a private duplicate of it, fd 3 itself is closed first):
+ * `{"ok": true, "reward": r}` or `{"ok": false, "kind": ..., "type": ..., "details": ...}`.
+ */
+export const PYTHON_DRIVER = String.raw`
+import json, linecache, math, os, sys, traceback
+
+def _main():
+    out = os.dup(3)
+    os.close(3)
+
+    def emit(obj):
+        data = (json.dumps(obj) + "\n").encode("utf-8")
+        while data:
+            n = os.write(out, data)
+            data = data[n:]
+
+    try:
+        req = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+        source, sample, item, memory = req["source"], req["sample"], req["item"], req["memory"]
+    except BaseException as e:
+        emit({"ok": False, "kind": "server", "type": "bad_request", "details": repr(e)})
+        return
+    sys.stdin = open(os.devnull, "r")
+    try:
+        sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")
+        sys.stderr.reconfigure(encoding="utf-8", errors="backslashreplace")
+    except Exception:
+        pass
+
+    # Memory: RLIMIT_AS (Linux enforces it; macOS accepts or rejects it but does not enforce it;
+    # Windows has no resource module).
+    try:
+        import resource
+        if memory and memory > 0:
+            hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+            soft = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
+            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    except Exception:
+        pass
+
+    # Network: best effort, in-process only — not a sandbox.
+    import socket
+
+    class NetworkDisabledError(OSError):
+        pass
+
+    def _refuse(*args, **kwargs):
+        raise NetworkDisabledError("network access is disabled for python graders")
+
+    _unix = getattr(socket, "AF_UNIX", None)
+
+    class _GuardedSocket(socket.socket):
+        # A class (not a function) so that modules subclassing socket.socket (ssl) still import;
+        # only AF_UNIX sockets (asyncio's self-pipe) may be created.
+        def __init__(self, family=-1, *args, **kwargs):
+            if family == -1:
+                family = socket.AF_INET
+            if _unix is None or family != _unix:
+                _refuse()
+            super().__init__(family, *args, **kwargs)
+
+    socket.socket = _GuardedSocket
+    socket.SocketType = _GuardedSocket
+    socket.create_connection = _refuse
+    socket.getaddrinfo = _refuse
+    socket.gethostbyname = _refuse
+    socket.gethostbyname_ex = _refuse
+    socket.create_server = _refuse
+
+    filename = "<grader>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    module = {"__name__": "__grader__", "__builtins__": __builtins__}
+    stage = "load"
+    try:
+        code = compile(source, filename, "exec")
+        exec(code, module)
+        grade = module.get("grade")
+        if not callable(grade):
+            stage = "missing"
+        else:
+            stage = "grade"
+            reward = grade(sample, item)
+            stage = "done"
+    except BaseException as e:
+        tb = e.__traceback__.tb_next if e.__traceback__ is not None else None
+        text = "".join(traceback.format_exception(type(e), e, tb))
+        err = {"ok": False, "kind": "runtime", "details": text[-65536:]}
+        if isinstance(e, MemoryError):
+            err["type"] = "memory"
+        elif isinstance(e, SyntaxError):
+            err["type"] = "syntax"
+        else:
+            err["type"] = "exception"
+        _flush()
+        emit(err)
+        return
+    _flush()
+    if stage == "missing":
+        emit({"ok": False, "kind": "runtime", "type": "missing_grade",
+              "details": "the source does not define a callable grade(sample, item)"})
+        return
+    if isinstance(reward, bool) or not isinstance(reward, (int, float)):
+        emit({"ok": False, "kind": "runtime", "type": "invalid_result",
+              "details": "grade() returned %s, not a number" % type(reward).__name__})
+        return
+    try:
+        value = float(reward)
+    except OverflowError:
+        value = math.inf
+    if not math.isfinite(value):
+        emit({"ok": False, "kind": "runtime", "type": "invalid_result",
+              "details": "grade() returned %s, not a finite number" % ("an int too large for a float" if isinstance(reward, int) else repr(reward))})
+        return
+    emit({"ok": True, "reward": value})
+
+def _flush():
+    for s in (sys.stdout, sys.stderr):
+        try:
+            s.flush()
+        except Exception:
+            pass
+
+_main()
+`;
+
+function collect(stream: Readable | null | undefined): () => string {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  stream?.on("data", (chunk: Buffer) => {
+    if (size >= OUTPUT_CAP_BYTES) return;
+    const part = chunk.subarray(0, OUTPUT_CAP_BYTES - size);
+    chunks.push(part);
+    size += part.length;
+  });
+  stream?.on("error", () => {});
+  return () => Buffer.concat(chunks).toString("utf8");
+}
+
+function seconds(ms: number): string {
+  const s = ms / 1000;
+  return `${Number.isInteger(s) ? s : Number(s.toFixed(3))} s`;
+}
+
+function killTree(child: ChildProcess): void {
+  try {
+    if (process.platform !== "win32" && child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+    else child.kill("SIGKILL");
+  } catch {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Turns the driver's result line into a PythonResult; `undefined` when there is none. */
+function parseResult(text: string, stdout: string): PythonResult | undefined {
+  const line = text.trim().split("\n").pop();
+  if (!line) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(value)) return undefined;
+  if (value.ok === true && typeof value.reward === "number" && Number.isFinite(value.reward)) {
+    return { ok: true, reward: value.reward, stdout };
+  }
+  if (value.ok === false && (value.kind === "runtime" || value.kind === "server") && typeof value.details === "string") {
+    return typeof value.type === "string"
+      ? { ok: false, kind: value.kind, type: value.type, details: value.details }
+      : { ok: false, kind: value.kind, details: value.details };
+  }
+  return undefined;
+}
+
+function tail(text: string, max = 4000): string {
+  const t = text.trim();
+  return t.length > max ? `…${t.slice(-max)}` : t;
+}
+
+/**
+ * Runs `grade(sample, item)` from `source` in a fresh `python3` process. Never throws.
+ */
+export function runPython(source: string, sample: object, item: object, options: PythonOptions = {}): Promise<PythonResult> {
+  const python = options.python ?? "python3";
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const memoryBytes = options.memoryBytes ?? DEFAULT_MEMORY_BYTES;
+
+  let request: string;
+  try {
+    request = JSON.stringify({ source, sample, item, memory: memoryBytes });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return Promise.resolve({ ok: false, kind: "server", type: "invalid_input", details: `sample or item cannot be sent as JSON: ${message}` });
+  }
+
+  return new Promise<PythonResult>((resolve) => {
+    let settled = false;
+    const timers: { kill?: NodeJS.Timeout; grace?: NodeJS.Timeout } = {};
+    const finish = (result: PythonResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timers.kill);
+      clearTimeout(timers.grace);
+      resolve(result);
+    };
+
+    let child: ChildProcess;
+    try {
+      child = spawn(python, ["-I", "-c", PYTHON_DRIVER], {
+        stdio: ["pipe", "pipe", "pipe", "pipe"],
+        detached: process.platform !== "win32",
+        windowsHide: true,
+      });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      finish({ ok: false, kind: "server", type: "spawn_error", details: `cannot start ${python}: ${message}` });
+      return;
+    }
+
+    const stdout = collect(child.stdout);
+    const stderr = collect(child.stderr);
+    const resultPipe = child.stdio[3];
+    const result = collect(resultPipe as Readable | null | undefined);
+    let timedOut = false;
+
+    child.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "ENOENT") {
+        finish({
+          ok: false,
+          kind: "server",
+          type: "python_not_found",
+          details: `python interpreter not found: ${python} (install python3 or pass its path with the --python option)`,
+        });
+      } else {
+        finish({ ok: false, kind: "server", type: "spawn_error", details: `cannot run ${python}: ${e.code ?? e.message}` });
+      }
+    });
+
+    timers.kill = setTimeout(() => {
+      timedOut = true;
+      killTree(child);
+      // Grandchildren outside the group could keep the pipes open: don't wait for them forever.
+      timers.grace = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        (resultPipe as Readable | null | undefined)?.destroy();
+        finish({ ok: false, kind: "runtime", type: "timeout", details: `the grader ran longer than ${seconds(timeoutMs)}` });
+      }, KILL_GRACE_MS);
+    }, timeoutMs);
+
+    child.on("close", (code: number | null, signal: NodeJS.Signals | null) => {
+      if (timedOut) {
+        finish({ ok: false, kind: "runtime", type: "timeout", details: `the grader ran longer than ${seconds(timeoutMs)}` });
+        return;
+      }
+      // Kill whatever the grader may have left behind in its group.
+      if (process.platform !== "win32" && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          /* group already empty */
+        }
+      }
+      const parsed = parseResult(result(), stdout());
+      if (parsed) {
+        finish(parsed);
+        return;
+      }
+      if (signal === "SIGKILL") {
+        finish({
+          ok: false,
+          kind: "runtime",
+          type: "memory",
+          details: "the grader process was killed (SIGKILL), most likely for exceeding the memory limit",
+        });
+        return;
+      }
+      const err = tail(stderr());
+      if (/\bMemoryError\b/.test(err)) {
+        finish({ ok: false, kind: "runtime", type: "memory", details: err });
+        return;
+      }
+      const how = signal ? `was killed by ${signal}` : `exited with code ${String(code)}`;
+      finish({
+        ok: false,
+        kind: "runtime",
+        type: signal ? "crash" : "no_result",
+        details: `the grader process ${how} without a result${err ? `:\n${err}` : ""}`,
+      });
+    });
+
+    child.stdin?.on("error", () => {});
+    child.stdin?.end(request);
+  });
+}
