@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { checkDocument } from "./check/check.js";
 import type { CheckOptions } from "./check/context.js";
 import { countBySeverity, type Diagnostic, sortDiagnostics } from "./diagnostics/diagnostic.js";
-import { emitGrader, type JsonObject } from "./emit/emit.js";
+import { emitGrader, jsonPointer, type JsonObject } from "./emit/emit.js";
 import { graderSchema } from "./schema/graders.js";
 import type { Document, Span } from "./syntax/ast.js";
 import { parseSource } from "./parse-source.js";
@@ -75,7 +75,7 @@ function schemaFindings(error: z.ZodError, spans: ReadonlyMap<string, Span>, fal
     // The closest source span: the issue's path, or its nearest ancestor the emitter recorded.
     let span: Span | undefined;
     for (let n = issue.path.length; n >= 0 && !span; n--) {
-      span = spans.get(issue.path.slice(0, n).map((p) => `/${String(p).replaceAll("~", "~0").replaceAll("/", "~1")}`).join(""));
+      span = spans.get(jsonPointer(issue.path.slice(0, n) as (string | number)[]));
     }
     const where = issue.path.length ? `\`${issue.path.join(".")}\`: ` : "";
     return { rule: "invalid-value", severity: "error" as const, message: `${where}${issue.message}`, span: span ?? fallback };

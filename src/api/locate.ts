@@ -1,3 +1,4 @@
+import { jsonPointer } from "../emit/emit.js";
 import type { Span } from "../syntax/ast.js";
 
 /*
@@ -28,8 +29,7 @@ export function pathSegments(path: string): string[] {
   return [...path.matchAll(/[^.[\]]+/g)].map((m) => m[0]);
 }
 
-const pointerOf = (segments: readonly string[]): string =>
-  segments.map((s) => `/${s.replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
+const pointerOf = (segments: readonly string[]): string => jsonPointer(segments);
 
 export interface SourceLocation {
   /** The request path the error named (`grader.graders.input`). */

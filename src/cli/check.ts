@@ -7,8 +7,9 @@ import { renderGithub } from "../diagnostics/render-github.js";
 import { renderJson } from "../diagnostics/render-json.js";
 import { renderPretty } from "../diagnostics/render-pretty.js";
 import type { Target } from "../schema/graders.js";
-import { createRequire } from "node:module";
-import { colors, describeIoError, expandInputs, readInput, UsageError, useColor } from "./io.js";
+import { packageVersion } from "./version.js";
+import type { CheckOptions } from "../check/context.js";
+import { colors, describeIoError, expandInputs, type Input, readInput, UsageError, useColor } from "./io.js";
 
 export interface CheckCommandOptions {
   readonly target?: Target | undefined;
@@ -53,27 +54,47 @@ export async function checkItems(
   return out;
 }
 
+/** What reading and analysing the inputs gave, per file and in all. */
+export interface Analysed<R> {
+  readonly sources: Map<string, string>;
+  readonly diagnostics: Diagnostic[];
+  readonly byFile: Map<string, Diagnostic[]>;
+  readonly graders: DatasetGrader[];
+  readonly results: { input: Input; result: R; encodingOk: boolean }[];
+}
+
+/**
+ * Reads every input and runs `analyse` (check or compile) on it; findings carry the input's label.
+ * Shared by `grade check` and `grade compile`, which differ only in what they do with the results.
+ */
+export async function analyseInputs<R extends { diagnostics: readonly Diagnostic[] }>(
+  inputs: readonly Input[],
+  target: Target | undefined,
+  analyse: (text: string, options: CheckOptions) => R,
+): Promise<Analysed<R>> {
+  const out: Analysed<R> = { sources: new Map(), diagnostics: [], byFile: new Map(), graders: [], results: [] };
+  for (const input of inputs) {
+    const source = await readInput(input);
+    out.sources.set(input.label, source.text);
+    const found: Diagnostic[] = [];
+    if (source.encoding) found.push(source.encoding);
+    const options: CheckOptions = { ...(target ? { target } : {}), filename: input.path, root: process.cwd() };
+    const result = analyse(source.text, options);
+    for (const d of result.diagnostics) found.push({ ...d, file: input.label });
+    for (const d of found) out.diagnostics.push(d);
+    out.byFile.set(input.label, found);
+    out.graders.push({ source: source.text, options, file: input.label });
+    out.results.push({ input, result, encodingOk: !source.encoding });
+  }
+  return out;
+}
+
 /** `grade check`: every finding of every input; exit 0, 1 (errors or too many warnings) or 2. */
 export async function checkCommand(paths: readonly string[], options: CheckCommandOptions): Promise<number> {
   const inputs = await expandInputs(paths);
   const dataset = options.items === undefined ? undefined : datasetFile(options.items);
-  const sources = new Map<string, string>();
-  let diagnostics: Diagnostic[] = [];
-  const byFile = new Map<string, Diagnostic[]>();
-  const graders: DatasetGrader[] = [];
-  for (const input of inputs) {
-    const source = await readInput(input);
-    sources.set(input.label, source.text);
-    const found: Diagnostic[] = [];
-    if (source.encoding) found.push(source.encoding);
-    const checkOptions = { ...(options.target ? { target: options.target } : {}), filename: input.path, root: process.cwd() };
-    const result = check(source.text, checkOptions);
-    found.push(...result.diagnostics.map((d) => ({ ...d, file: input.label })));
-    diagnostics.push(...found);
-    byFile.set(input.label, found);
-    graders.push({ source: source.text, options: checkOptions, file: input.label });
-  }
-  if (dataset) diagnostics = await checkItems(dataset, graders, byFile);
+  const { sources, diagnostics: found, byFile, graders } = await analyseInputs(inputs, options.target, check);
+  const diagnostics = dataset ? await checkItems(dataset, graders, byFile) : found;
   const sourceOf = (file: string | undefined) => (file === undefined ? undefined : sources.get(file));
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.length - errors;
@@ -98,8 +119,4 @@ export async function checkCommand(paths: readonly string[], options: CheckComma
     if (tooManyWarnings) process.stdout.write(`${c.red(`✖ ${warnings} warnings exceed --max-warnings ${options.maxWarnings}`)}\n`);
   }
   return errors > 0 || tooManyWarnings ? 1 : 0;
-}
-
-function packageVersion(): string {
-  return (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
 }

@@ -1,13 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { DatasetGrader } from "../check/dataset.js";
 import { compile } from "../compile.js";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { renderPretty } from "../diagnostics/render-pretty.js";
 import type { JsonObject } from "../emit/emit.js";
 import type { Target } from "../schema/graders.js";
-import { checkItems, datasetFile } from "./check.js";
-import { describeIoError, expandInputs, type Input, readInput, UsageError, useColor } from "./io.js";
+import { analyseInputs, checkItems, datasetFile } from "./check.js";
+import { describeIoError, expandInputs, type Input, UsageError, useColor } from "./io.js";
 
 export interface CompileCommandOptions {
   readonly output?: string | undefined;
@@ -39,25 +37,12 @@ export async function compileCommand(paths: readonly string[], options: CompileC
     throw new UsageError(`\`-o ${options.output}\` is one file, but there are ${inputs.length} inputs; give a directory`);
   }
   const dataset = options.items === undefined ? undefined : datasetFile(options.items);
-  const sources = new Map<string, string>();
-  let diagnostics: Diagnostic[] = [];
-  const byFile = new Map<string, Diagnostic[]>();
-  const graders: DatasetGrader[] = [];
-  const outputs: { input: Input; json: JsonObject }[] = [];
-  for (const input of inputs) {
-    const source = await readInput(input);
-    sources.set(input.label, source.text);
-    const found: Diagnostic[] = [];
-    if (source.encoding) found.push(source.encoding);
-    const compileOptions = { ...(options.target ? { target: options.target } : {}), filename: input.path, root: process.cwd() };
-    const result = compile(source.text, compileOptions);
-    found.push(...result.diagnostics.map((d) => ({ ...d, file: input.label })));
-    diagnostics.push(...found);
-    byFile.set(input.label, found);
-    graders.push({ source: source.text, options: compileOptions, file: input.label });
-    if (result.grader && !source.encoding) outputs.push({ input, json: result.grader });
-  }
-  if (dataset) diagnostics = await checkItems(dataset, graders, byFile);
+  const analysed = await analyseInputs(inputs, options.target, compile);
+  const { sources, byFile, graders } = analysed;
+  const outputs: { input: Input; json: JsonObject }[] = analysed.results.flatMap(({ input, result, encodingOk }) =>
+    result.grader && encodingOk ? [{ input, json: result.grader }] : [],
+  );
+  const diagnostics = dataset ? await checkItems(dataset, graders, byFile) : analysed.diagnostics;
   if (diagnostics.length) {
     const sourceOf = (file: string | undefined) => (file === undefined ? undefined : sources.get(file));
     process.stderr.write(renderPretty(diagnostics, sourceOf, { color: useColor(process.stderr) }) + "\n");

@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { createRequire } from "node:module";
+import { packageVersion } from "./version.js";
 import { UsageError } from "./io.js";
 
 /*
@@ -52,8 +52,7 @@ const targetOption = () =>
   ).choices(["rft", "evals"]);
 
 export function program(): Command {
-  const require = createRequire(import.meta.url);
-  const { version } = require("../../package.json") as { version: string };
+  const version = packageVersion();
   const cli = new Command("grade")
     .description("Check, compile and lint graders written in the .grade language.")
     .version(version, "-v, --version", "print the version")

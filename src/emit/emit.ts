@@ -26,12 +26,13 @@ function setKey(target: JsonObject, key: string, value: Json): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-const pointer = (path: readonly (string | number)[]): string =>
+/** A JSON pointer (RFC 6901): `["graders", "a/b", 0]` → `/graders/a~1b/0`. */
+export const jsonPointer = (path: readonly (string | number)[]): string =>
   path.map((p) => `/${String(p).replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
 
 export function emitGrader(grader: A.Grader, options: EmitOptions): Emitted {
   const spans = new Map<string, A.Span>();
-  const note = (path: readonly (string | number)[], span: A.Span): void => void spans.set(pointer(path), span);
+  const note = (path: readonly (string | number)[], span: A.Span): void => void spans.set(jsonPointer(path), span);
 
   const value = (v: A.Value, path: (string | number)[]): Json => {
     note(path, v.span);

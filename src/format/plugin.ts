@@ -33,6 +33,11 @@ class GradeSyntaxError extends SyntaxError {
   }
 }
 
+function syntaxError(text: string, message: string, span: A.Span): GradeSyntaxError {
+  const lines = new LineIndex(text);
+  return new GradeSyntaxError(message, { start: lines.position(span.start), end: lines.position(span.end) });
+}
+
 const gradeParser: Parser<A.Node> = {
   astFormat: "grade-ast",
   locStart,
@@ -40,13 +45,7 @@ const gradeParser: Parser<A.Node> = {
   parse(text) {
     const { document, diagnostics } = parse(text);
     const first = [...diagnostics].sort((a, b) => a.span.start - b.span.start)[0];
-    if (first) {
-      const lines = new LineIndex(text);
-      throw new GradeSyntaxError(first.message, {
-        start: lines.position(first.span.start),
-        end: lines.position(first.span.end),
-      });
-    }
+    if (first) throw syntaxError(text, first.message, first.span);
     // `value` is what prettier names a comment's text in its own messages.
     return { ...document, comments: document.comments.map((c) => ({ ...c, value: c.text })) };
   },
@@ -60,11 +59,7 @@ const gradeJsonParser: Parser<A.Node> = {
   parse(text) {
     const { document, diagnostics } = parseGraderJson(text);
     const first = diagnostics.find((d) => d.severity === "error");
-    if (!document || first) {
-      const lines = new LineIndex(text);
-      const span = first?.span ?? { start: 0, end: 0 };
-      throw new GradeSyntaxError(first?.message ?? "this JSON holds no grader", { start: lines.position(span.start), end: lines.position(span.end) });
-    }
+    if (!document || first) throw syntaxError(text, first?.message ?? "this JSON holds no grader", first?.span ?? { start: 0, end: 0 });
     return { ...document, comments: [] };
   },
 };
