@@ -33,34 +33,31 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
 export const DEFAULT_MEMORY_BYTES = 2 * 1024 ** 3;
 /** Cap on each captured stream (stdout, stderr, result pipe); the rest is read and discarded. */
 export const OUTPUT_CAP_BYTES = 1024 * 1024;
-/** After a kill, how long to wait for the pipes to close before giving up on them. */
-const KILL_GRACE_MS = 2_000;
+/** After a kill, how long to wait for the pipes to close before giving up on them. @internal */
+export const KILL_GRACE_MS = 2_000;
 
 /**
- * The driver, run with `python3 -I -c`. It reads `{source, sample, item, memory}` as JSON on stdin
- * and writes exactly one JSON line to fd 3 (a private duplicate of it, fd 3 itself is closed first):
- * `{"ok": true, "reward": r}` or `{"ok": false, "kind": ..., "type": ..., "details": ...}`.
+ * Python shared by the one-shot driver (`PYTHON_DRIVER`) and the warm worker's driver
+ * (`python-worker.ts`): limits, loading the source, calling `grade` and checking its value. Each
+ * function returns the result object the drivers send: `{"ok": true, "reward": r}` or
+ * `{"ok": false, "kind": ..., "type": ..., "details": ...}`. @internal
  */
-export const PYTHON_DRIVER = String.raw`
+export const PYTHON_PRELUDE = String.raw`
 import json, linecache, math, os, sys, traceback
 
-def _main():
-    out = os.dup(3)
-    os.close(3)
+def _write_all(fd, data):
+    while data:
+        n = os.write(fd, data)
+        data = data[n:]
 
-    def emit(obj):
-        data = (json.dumps(obj) + "\n").encode("utf-8")
-        while data:
-            n = os.write(out, data)
-            data = data[n:]
+def _flush(*streams):
+    for s in streams or (sys.stdout, sys.stderr):
+        try:
+            s.flush()
+        except Exception:
+            pass
 
-    try:
-        req = json.loads(sys.stdin.buffer.read().decode("utf-8"))
-        source, sample, item, memory = req["source"], req["sample"], req["item"], req["memory"]
-    except BaseException as e:
-        emit({"ok": False, "kind": "server", "type": "bad_request", "details": repr(e)})
-        return
-    sys.stdin = open(os.devnull, "r")
+def _setup(memory):
     try:
         sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")
         sys.stderr.reconfigure(encoding="utf-8", errors="backslashreplace")
@@ -107,58 +104,79 @@ def _main():
     socket.gethostbyname_ex = _refuse
     socket.create_server = _refuse
 
+def _failure(e):
+    # The first frame is the driver's own (the one that called exec or grade): left out.
+    tb = e.__traceback__.tb_next if e.__traceback__ is not None else None
+    text = "".join(traceback.format_exception(type(e), e, tb))
+    err = {"ok": False, "kind": "runtime", "details": text[-65536:]}
+    if isinstance(e, MemoryError):
+        err["type"] = "memory"
+    elif isinstance(e, SyntaxError):
+        err["type"] = "syntax"
+    else:
+        err["type"] = "exception"
+    return err
+
+def _load(source):
+    """Execs the source in a fresh module dict: (grade, None), or (None, the error result)."""
     filename = "<grader>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     module = {"__name__": "__grader__", "__builtins__": __builtins__}
-    stage = "load"
     try:
         code = compile(source, filename, "exec")
         exec(code, module)
-        grade = module.get("grade")
-        if not callable(grade):
-            stage = "missing"
-        else:
-            stage = "grade"
-            reward = grade(sample, item)
-            stage = "done"
     except BaseException as e:
-        tb = e.__traceback__.tb_next if e.__traceback__ is not None else None
-        text = "".join(traceback.format_exception(type(e), e, tb))
-        err = {"ok": False, "kind": "runtime", "details": text[-65536:]}
-        if isinstance(e, MemoryError):
-            err["type"] = "memory"
-        elif isinstance(e, SyntaxError):
-            err["type"] = "syntax"
-        else:
-            err["type"] = "exception"
-        _flush()
-        emit(err)
-        return
-    _flush()
-    if stage == "missing":
-        emit({"ok": False, "kind": "runtime", "type": "missing_grade",
-              "details": "the source does not define a callable grade(sample, item)"})
-        return
+        return None, _failure(e)
+    grade = module.get("grade")
+    if not callable(grade):
+        return None, {"ok": False, "kind": "runtime", "type": "missing_grade",
+                      "details": "the source does not define a callable grade(sample, item)"}
+    return grade, None
+
+def _grade(grade, sample, item):
+    try:
+        reward = grade(sample, item)
+    except BaseException as e:
+        return _failure(e)
     if isinstance(reward, bool) or not isinstance(reward, (int, float)):
-        emit({"ok": False, "kind": "runtime", "type": "invalid_result",
-              "details": "grade() returned %s, not a number" % type(reward).__name__})
-        return
+        return {"ok": False, "kind": "runtime", "type": "invalid_result",
+                "details": "grade() returned %s, not a number" % type(reward).__name__}
     try:
         value = float(reward)
     except OverflowError:
         value = math.inf
     if not math.isfinite(value):
-        emit({"ok": False, "kind": "runtime", "type": "invalid_result",
-              "details": "grade() returned %s, not a finite number" % ("an int too large for a float" if isinstance(reward, int) else repr(reward))})
-        return
-    emit({"ok": True, "reward": value})
+        return {"ok": False, "kind": "runtime", "type": "invalid_result",
+                "details": "grade() returned %s, not a finite number" % ("an int too large for a float" if isinstance(reward, int) else repr(reward))}
+    return {"ok": True, "reward": value}
+`;
 
-def _flush():
-    for s in (sys.stdout, sys.stderr):
-        try:
-            s.flush()
-        except Exception:
-            pass
+/**
+ * The driver, run with `python3 -I -c`. It reads `{source, sample, item, memory}` as JSON on stdin
+ * and writes exactly one JSON line to fd 3 (a private duplicate of it, fd 3 itself is closed first):
+ * `{"ok": true, "reward": r}` or `{"ok": false, "kind": ..., "type": ..., "details": ...}`.
+ */
+export const PYTHON_DRIVER = String.raw`${PYTHON_PRELUDE}
+def _main():
+    out = os.dup(3)
+    os.close(3)
+
+    def emit(obj):
+        _write_all(out, (json.dumps(obj) + "\n").encode("utf-8"))
+
+    try:
+        req = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+        source, sample, item, memory = req["source"], req["sample"], req["item"], req["memory"]
+    except BaseException as e:
+        emit({"ok": False, "kind": "server", "type": "bad_request", "details": repr(e)})
+        return
+    sys.stdin = open(os.devnull, "r")
+    _setup(memory)
+    grade, result = _load(source)
+    if result is None:
+        result = _grade(grade, sample, item)
+    _flush()
+    emit(result)
 
 _main()
 `;
@@ -181,7 +199,8 @@ function seconds(ms: number): string {
   return `${Number.isInteger(s) ? s : Number(s.toFixed(3))} s`;
 }
 
-function killTree(child: ChildProcess): void {
+/** SIGKILLs the child's whole process group (the child alone on Windows). @internal */
+export function killTree(child: ChildProcess): void {
   try {
     if (process.platform !== "win32" && child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
     else child.kill("SIGKILL");
@@ -194,20 +213,35 @@ function killTree(child: ChildProcess): void {
   }
 }
 
+/** SIGKILLs what is left in the process group of a child that has exited. @internal */
+export function killLeftovers(child: ChildProcess): void {
+  if (process.platform !== "win32" && child.pid !== undefined) {
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      /* group already empty */
+    }
+  }
+}
+
+/**
+ * Starts `python -I -c driver` in its own process group, with stdin, stdout, stderr and a result
+ * pipe on fd 3. Throws what `spawn` throws synchronously. @internal
+ */
+export function spawnDriver(python: string, driver: string): ChildProcess {
+  return spawn(python, ["-I", "-c", driver], {
+    stdio: ["pipe", "pipe", "pipe", "pipe"],
+    detached: process.platform !== "win32",
+    windowsHide: true,
+  });
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Turns the driver's result line into a PythonResult; `undefined` when there is none. */
-function parseResult(text: string, stdout: string): PythonResult | undefined {
-  const line = text.trim().split("\n").pop();
-  if (!line) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
+/** Turns a driver result object into a PythonResult; `undefined` when it is not one. @internal */
+export function toResult(value: unknown, stdout: string): PythonResult | undefined {
   if (!isRecord(value)) return undefined;
   if (value.ok === true && typeof value.reward === "number" && Number.isFinite(value.reward)) {
     return { ok: true, reward: value.reward, stdout };
@@ -220,9 +254,73 @@ function parseResult(text: string, stdout: string): PythonResult | undefined {
   return undefined;
 }
 
+/** Turns the driver's result line into a PythonResult; `undefined` when there is none. */
+function parseResult(text: string, stdout: string): PythonResult | undefined {
+  const line = text.trim().split("\n").pop();
+  if (!line) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  return toResult(value, stdout);
+}
+
 function tail(text: string, max = 4000): string {
   const t = text.trim();
   return t.length > max ? `…${t.slice(-max)}` : t;
+}
+
+/** @internal */
+export function invalidInput(e: unknown): PythonResult {
+  const message = e instanceof Error ? e.message : String(e);
+  return { ok: false, kind: "server", type: "invalid_input", details: `sample or item cannot be sent as JSON: ${message}` };
+}
+
+/** `spawn` threw synchronously. @internal */
+export function startFailure(python: string, e: unknown): PythonResult {
+  const message = e instanceof Error ? e.message : String(e);
+  return { ok: false, kind: "server", type: "spawn_error", details: `cannot start ${python}: ${message}` };
+}
+
+/** The child emitted `error` (interpreter missing, cannot run). @internal */
+export function spawnFailure(python: string, e: NodeJS.ErrnoException): PythonResult {
+  if (e.code === "ENOENT") {
+    return {
+      ok: false,
+      kind: "server",
+      type: "python_not_found",
+      details: `python interpreter not found: ${python} (install python3 or pass its path with the --python option)`,
+    };
+  }
+  return { ok: false, kind: "server", type: "spawn_error", details: `cannot run ${python}: ${e.code ?? e.message}` };
+}
+
+/** @internal */
+export function timeoutFailure(timeoutMs: number): PythonResult {
+  return { ok: false, kind: "runtime", type: "timeout", details: `the grader ran longer than ${seconds(timeoutMs)}` };
+}
+
+/** The process ended (not by our timeout) without sending a result. @internal */
+export function exitFailure(code: number | null, signal: NodeJS.Signals | null, stderr: string): PythonResult {
+  if (signal === "SIGKILL") {
+    return {
+      ok: false,
+      kind: "runtime",
+      type: "memory",
+      details: "the grader process was killed (SIGKILL), most likely for exceeding the memory limit",
+    };
+  }
+  const err = tail(stderr);
+  if (/\bMemoryError\b/.test(err)) return { ok: false, kind: "runtime", type: "memory", details: err };
+  const how = signal ? `was killed by ${signal}` : `exited with code ${String(code)}`;
+  return {
+    ok: false,
+    kind: "runtime",
+    type: signal ? "crash" : "no_result",
+    details: `the grader process ${how} without a result${err ? `:\n${err}` : ""}`,
+  };
 }
 
 /**
@@ -237,8 +335,7 @@ export function runPython(source: string, sample: object, item: object, options:
   try {
     request = JSON.stringify({ source, sample, item, memory: memoryBytes });
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    return Promise.resolve({ ok: false, kind: "server", type: "invalid_input", details: `sample or item cannot be sent as JSON: ${message}` });
+    return Promise.resolve(invalidInput(e));
   }
 
   return new Promise<PythonResult>((resolve) => {
@@ -254,14 +351,9 @@ export function runPython(source: string, sample: object, item: object, options:
 
     let child: ChildProcess;
     try {
-      child = spawn(python, ["-I", "-c", PYTHON_DRIVER], {
-        stdio: ["pipe", "pipe", "pipe", "pipe"],
-        detached: process.platform !== "win32",
-        windowsHide: true,
-      });
+      child = spawnDriver(python, PYTHON_DRIVER);
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      finish({ ok: false, kind: "server", type: "spawn_error", details: `cannot start ${python}: ${message}` });
+      finish(startFailure(python, e));
       return;
     }
 
@@ -271,18 +363,7 @@ export function runPython(source: string, sample: object, item: object, options:
     const result = collect(resultPipe as Readable | null | undefined);
     let timedOut = false;
 
-    child.on("error", (e: NodeJS.ErrnoException) => {
-      if (e.code === "ENOENT") {
-        finish({
-          ok: false,
-          kind: "server",
-          type: "python_not_found",
-          details: `python interpreter not found: ${python} (install python3 or pass its path with the --python option)`,
-        });
-      } else {
-        finish({ ok: false, kind: "server", type: "spawn_error", details: `cannot run ${python}: ${e.code ?? e.message}` });
-      }
-    });
+    child.on("error", (e: NodeJS.ErrnoException) => finish(spawnFailure(python, e)));
 
     timers.kill = setTimeout(() => {
       timedOut = true;
@@ -292,49 +373,18 @@ export function runPython(source: string, sample: object, item: object, options:
         child.stdout?.destroy();
         child.stderr?.destroy();
         (resultPipe as Readable | null | undefined)?.destroy();
-        finish({ ok: false, kind: "runtime", type: "timeout", details: `the grader ran longer than ${seconds(timeoutMs)}` });
+        finish(timeoutFailure(timeoutMs));
       }, KILL_GRACE_MS);
     }, timeoutMs);
 
     child.on("close", (code: number | null, signal: NodeJS.Signals | null) => {
       if (timedOut) {
-        finish({ ok: false, kind: "runtime", type: "timeout", details: `the grader ran longer than ${seconds(timeoutMs)}` });
+        finish(timeoutFailure(timeoutMs));
         return;
       }
       // Kill whatever the grader may have left behind in its group.
-      if (process.platform !== "win32" && child.pid !== undefined) {
-        try {
-          process.kill(-child.pid, "SIGKILL");
-        } catch {
-          /* group already empty */
-        }
-      }
-      const parsed = parseResult(result(), stdout());
-      if (parsed) {
-        finish(parsed);
-        return;
-      }
-      if (signal === "SIGKILL") {
-        finish({
-          ok: false,
-          kind: "runtime",
-          type: "memory",
-          details: "the grader process was killed (SIGKILL), most likely for exceeding the memory limit",
-        });
-        return;
-      }
-      const err = tail(stderr());
-      if (/\bMemoryError\b/.test(err)) {
-        finish({ ok: false, kind: "runtime", type: "memory", details: err });
-        return;
-      }
-      const how = signal ? `was killed by ${signal}` : `exited with code ${String(code)}`;
-      finish({
-        ok: false,
-        kind: "runtime",
-        type: signal ? "crash" : "no_result",
-        details: `the grader process ${how} without a result${err ? `:\n${err}` : ""}`,
-      });
+      killLeftovers(child);
+      finish(parseResult(result(), stdout()) ?? exitFailure(code, signal, stderr()));
     });
 
     child.stdin?.on("error", () => {});
