@@ -5,18 +5,21 @@
 import { bleu } from "./bleu.js";
 import { fuzzyMatch } from "./fuzzy.js";
 import { gleu } from "./gleu.js";
+import { meteor } from "./meteor.js";
 import { rougeL, rougeN } from "./rouge.js";
 
 export { bleu, type BleuOptions, type BleuSmoothing } from "./bleu.js";
 export { gleu } from "./gleu.js";
 export { fuzzyMatch } from "./fuzzy.js";
+export { meteor, type MeteorOptions } from "./meteor.js";
 export { rougeL, rougeN, type RougeOrder } from "./rouge.js";
 
-/** The `evaluation_metric` values implemented locally (not `cosine`, `meteor` yet). */
+/** The `evaluation_metric` values implemented locally: all but `cosine` (which needs embeddings). */
 export type LocalTextSimilarityMetric =
   | "fuzzy_match"
   | "bleu"
   | "gleu"
+  | "meteor"
   | "rouge_1"
   | "rouge_2"
   | "rouge_3"
@@ -33,6 +36,8 @@ export function textSimilarity(metric: LocalTextSimilarityMetric, candidate: str
       return bleu(candidate, reference);
     case "gleu":
       return gleu(candidate, reference);
+    case "meteor":
+      return meteor(candidate, reference);
     case "rouge_1":
       return rougeN(candidate, reference, 1);
     case "rouge_2":
