@@ -2,10 +2,12 @@ import * as fs from "node:fs";
 import { compile } from "../compile.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Json, JsonObject } from "../emit/emit.js";
+import type { Target } from "../schema/graders.js";
 import type { Span } from "../syntax/ast.js";
 import { describeIoError, expandInputs, readInput, UsageError } from "../cli/io.js";
 import type { RunRequest } from "./engine.js";
 import { isObject } from "./response.js";
+import { sampleFromObject, type Sample } from "../engine/sample.js";
 
 /*
  * The inputs of `grade run` and `grade validate`: the grader (a `.grade` file compiled for rft,
@@ -56,8 +58,11 @@ function parseJson(text: string, what: string): Json {
   }
 }
 
-/** Reads and, for `.grade`, compiles the grader file (`-` reads `.grade` text from standard input). */
-export async function loadGraderFile(file: string): Promise<GraderFile> {
+/**
+ * Reads and, for `.grade`, compiles the grader file (`-` reads `.grade` text from standard input).
+ * `target` is rft for the API's endpoints; `"file"` follows the file's `// @target` comment.
+ */
+export async function loadGraderFile(file: string, target: Target | "file" = "rft"): Promise<GraderFile> {
   const inputs = await expandInputs([file]);
   if (inputs.length !== 1) throw new UsageError(`\`${file}\` is a directory; give one .grade or .json file`);
   const input = inputs[0]!;
@@ -75,8 +80,8 @@ export async function loadGraderFile(file: string): Promise<GraderFile> {
     }
     return { kind: "json", label: input.label, grader: checkGrader(json, `\`${input.label}\``), body: undefined };
   }
-  // run and validate are the fine-tuning endpoints: the file is checked for rft, whatever its @target.
-  const result = compile(source.text, { target: "rft", filename: input.path, root: process.cwd() });
+  // The API's run and validate are the fine-tuning endpoints: checked for rft, whatever its @target.
+  const result = compile(source.text, { ...(target !== "file" ? { target } : {}), filename: input.path, root: process.cwd() });
   const diagnostics = [
     ...(source.encoding ? [source.encoding] : []),
     ...result.diagnostics.map((d) => ({ ...d, file: input.label })),
@@ -114,6 +119,13 @@ export async function readTextOption(value: string, flag: string): Promise<strin
   }
 }
 
+/** The `--sample-json` object: JSON text or `@file`; it must be an object. */
+export async function readSampleJsonOption(value: string): Promise<Sample> {
+  const result = sampleFromObject(parseJson(await readTextOption(value, "--sample-json"), "--sample-json"));
+  if (!result.ok) throw new UsageError(`--sample-json: ${result.message}`);
+  return result.sample;
+}
+
 /** The `--item` object: JSON text or `@file`; it must be an object. */
 export async function readItemOption(value: string): Promise<JsonObject> {
   const json = parseJson(await readTextOption(value, "--item"), "--item");
@@ -122,6 +134,15 @@ export async function readItemOption(value: string): Promise<JsonObject> {
     throw new UsageError(`--item must be a JSON object (the dataset row), not ${kind}`);
   }
   return json;
+}
+
+/** The item of a run: `--item` when given, else the request body's `item`, else none. */
+export async function readRunItem(body: JsonObject | undefined, option: string | undefined): Promise<JsonObject | undefined> {
+  const bodyItem = body?.["item"];
+  if (bodyItem !== undefined && bodyItem !== null && !isJsonObject(bodyItem)) {
+    throw new UsageError(`"item" in the request body must be a JSON object`);
+  }
+  return option !== undefined ? readItemOption(option) : isJsonObject(bodyItem) ? bodyItem : undefined;
 }
 
 export interface RunInputs {
@@ -149,12 +170,7 @@ export async function buildRunRequest(
   if (sample === undefined) {
     throw new UsageError("`grade run` needs --sample <text|@file>: the model output to grade");
   }
-  const bodyItem = body?.["item"];
-  if (bodyItem !== undefined && bodyItem !== null && !isJsonObject(bodyItem)) {
-    throw new UsageError(`"item" in the request body must be a JSON object`);
-  }
-  const item =
-    options.item !== undefined ? await readItemOption(options.item) : isJsonObject(bodyItem) ? bodyItem : undefined;
+  const item = await readRunItem(body, options.item);
   const { grader: _grader, model_sample: _sample, item: _item, ...rest } = body ?? {};
   return { grader, model_sample: sample, ...(item !== undefined ? { item } : {}), ...rest };
 }

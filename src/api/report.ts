@@ -46,11 +46,11 @@ export class Reporter {
   }
 
   /** Prints the findings of a `.grade` file; true when one is an error (nothing may be sent). */
-  findings(file: GradeFile): boolean {
+  findings(file: GradeFile, consequence = "nothing was sent"): boolean {
     if (file.diagnostics.length) this.err(this.render(file, file.diagnostics));
     const errors = file.diagnostics.filter((d) => d.severity === "error").length;
     if (errors === 0 && file.grader) return false;
-    this.fail(`${errors || "an"} error${errors === 1 ? "" : "s"} in \`${file.label}\`; nothing was sent`);
+    this.fail(`${errors || "an"} error${errors === 1 ? "" : "s"} in \`${file.label}\`; ${consequence}`);
     return true;
   }
 

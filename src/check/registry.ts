@@ -15,6 +15,7 @@ import { pythonGradeFunctionRule } from "./rules/python-grade-function.js";
 import { pythonSizeRule } from "./rules/python-size.js";
 import { syntaxRule } from "./rules/syntax.js";
 import { targetRule } from "./rules/target.js";
+import { testBlockRule } from "./rules/test-block.js";
 import { unknownFieldRule } from "./rules/unknown-field.js";
 import { unknownFunctionRule } from "./rules/unknown-function.js";
 import { unknownGraderRule } from "./rules/unknown-grader.js";
@@ -52,6 +53,7 @@ export const rules: readonly Rule[] = [
   pythonSizeRule,
   missingNameRule,
   fileRule,
+  testBlockRule,
 ];
 
 /** The rule catalog: id, severity, what it catches, an example. */

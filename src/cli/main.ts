@@ -24,7 +24,7 @@ function positiveSeconds(value: string): number {
 /** The options of the commands that call the API (`run`, `validate`). */
 function addRemoteOptions(command: Command): Command {
   return command
-    .option("--json", "print the API's answer as JSON")
+    .option("--json", "print the answer (the API's response shape) as JSON")
     .option("--dry-run", "print the request (method, URL, body) and send nothing; needs no key")
     .option("--base-url <url>", "the API's base URL (default: OPENAI_BASE_URL, else https://api.openai.com/v1)")
     .option("--api-key <key>", "the API key (discouraged: others can see it in the process list; set OPENAI_API_KEY)")
@@ -68,8 +68,9 @@ Examples:
   grade check examples                       check every .grade file under examples/
   grade compile exact.grade                  print the grader JSON
   grade compile graders -o build/            write one .json per .grade file
-  grade run exact.grade --sample "Paris" --item '{"answer": "Paris"}' --remote
-                                             run the grader through the API
+  grade run exact.grade --sample "Paris" --item '{"answer": "Paris"}'
+                                             run the grader on the local engine
+  grade test examples                        run the test blocks of every .grade file
   grade validate exact.grade --remote        validate it with the API
   grade rules                                list the checker's rules`,
     );
@@ -128,28 +129,41 @@ Examples:
   addRemoteOptions(
     cli
       .command("run")
-      .description("run a grader on one model sample through the API (--remote) and print the reward")
-      .argument("<file>", "a .grade file (compiled for rft), or a .json grader or request body {grader, model_sample?, item?}")
+      .description("run a grader on one model sample, on the local engine (or --remote through the API), and print the reward")
+      .argument("<file>", "a .grade file, or a .json grader or request body {grader, model_sample?, item?}")
       .option("-s, --sample <text|@file>", "the model output to grade (the `sample` namespace); @file reads a file, @- standard input")
+      .option("--sample-json <json|@file>", "a whole sample object {output_text, output_json, output_tools, choices, output_audio} (local engine)")
       .option("-i, --item <json|@file>", "the dataset row, a JSON object (the `item` namespace); @file reads a file")
-      .option("--remote", "send it to POST /fine_tuning/alpha/graders/run (required until the local engine exists)"),
+      .option("--python <path>", "the python interpreter for python graders (default: python3), e.g. a venv with the service's packages")
+      .option("--python-timeout <seconds>", "the limit of a python grader's run (default: 120, the service's 2 minutes)", positiveSeconds)
+      .option("--remote", "send it to POST /fine_tuning/alpha/graders/run instead of running it locally"),
   )
     .addHelpText(
       "after",
       `
+Runs on the local engine unless --remote is given: string_check, text_similarity (every metric
+but cosine), python (in a python3 subprocess: 2 minutes, 2 GB on Linux, network blocked) and
+multi graders, offline, with the API's answer shape. Model graders (score_model, label_model)
+are not called locally yet: test them with \`given\` in a test block, or run them with --remote.
+The sample text fills output_text, and output_json when it is valid JSON; --sample-json gives
+every sample field. The README's "Local engine" section lists every semantic choice.
+
 Prints the reward, the sub-rewards, every error flag that is set with its details, token usage
-per model, execution time and the sampled model; --json prints the API's answer. Findings in a
-.grade file are printed as by \`grade compile\`; with an error nothing is sent. An API error about
-a grader field is shown at its line and column in the .grade file.
+per model, execution time and the sampled model; --json prints the whole answer. Findings in a
+.grade file are printed as by \`grade compile\`; with an error nothing runs. With --remote, an
+API error about a grader field is shown at its line and column in the .grade file.
 ${remoteHelp}
 
 Exit codes: 0 success, 1 the run succeeded but an error flag is set, 2 bad input or usage
-(findings, a bad option, no key), 3 an HTTP or network failure (after the retries).
+(findings, a bad option, no key), 3 an HTTP or network failure (--remote, after the retries).
 
 Examples:
+  grade run grader.grade --sample "The capital is Paris." --item '{"answer": "Paris"}'
+  grade run grader.grade --sample @output.txt --item @row.json --json
+  grade run grader.grade --sample-json '{"output_text": "hi", "output_json": {"a": 1}}'
+  grade run python.grade --sample "42" --python .venv/bin/python --python-timeout 10
   export OPENAI_API_KEY=sk-...
   grade run grader.grade --sample "The capital is Paris." --item '{"answer": "Paris"}' --remote
-  grade run grader.grade --sample @output.txt --item @row.json --remote --json
   grade run grader.json --sample "42" --remote --max-retries 5 --timeout 120
   grade run grader.grade --sample "hi" --remote --dry-run
   AZURE_OPENAI_API_KEY=... OPENAI_API_VERSION=... \\
@@ -158,6 +172,44 @@ Examples:
     .action(async (file: string, options: import("./run.js").RunCommandOptions) => {
       const { runCommand } = await import("./run.js");
       process.exitCode = await runCommand(file, options);
+    });
+
+  cli
+    .command("test")
+    .description("run the `test` blocks of .grade files on the local engine")
+    .argument("[paths...]", ".grade files or directories (default: the current directory)")
+    .option("--filter <text>", "run only the tests whose name contains this text")
+    .option("--python <path>", "the python interpreter for python graders (default: python3)")
+    .option("--python-timeout <seconds>", "the limit of a python grader's run (default: 120)", positiveSeconds)
+    .addHelpText(
+      "after",
+      `
+A test block sits after the grader in a .grade file:
+
+  test "exact answer scores 1" {
+    sample: "Paris"                      // the output text, or { output_text: ..., output_json: ... }
+    item: { answer: "Paris" }            // the dataset row
+    expect: 1                            // or 0.8 within 0.05, or 0.5..1
+  }
+
+In a multi grader, \`given { key: 0.5 }\` fixes sub-graders' rewards (for a score_model the model's
+score, for a label_model its label), so the formula is tested offline; a lone model grader takes
+\`given: 0.7\` or \`given: "positive"\`. A test passes when the reward meets \`expect\` (exact
+values allow 1e-9 of floating-point noise) and no error flag is set.
+
+Each file is compiled with its own target; a file with an error fails all of its tests. Prints
+each test with its reward and the expected one, then \`N passed, N failed\`.
+
+Exit codes: 0 every test passed, 1 a test failed or a file has an error, 2 usage or I/O error.
+
+Examples:
+  grade test examples
+  grade test graders/support.grade --filter "tone"
+  grade test --python .venv/bin/python`,
+    )
+    .action(async (paths: string[], options: import("./test.js").TestCommandOptions) => {
+      const { testCommand } = await import("./test.js");
+      process.exitCode = await testCommand(paths, options);
     });
 
   addRemoteOptions(

@@ -1,40 +1,96 @@
 import { knownSecrets, resolveRemoteConfig, type RemoteOptions } from "../api/config.js";
 import type { GraderEngine } from "../api/engine.js";
 import { EngineError } from "../api/errors.js";
-import { buildRunRequest, loadGraderFile } from "../api/input.js";
+import { buildRunRequest, loadGraderFile, readRunItem, readSampleJsonOption, type GraderFile } from "../api/input.js";
 import { createRedactor } from "../api/redact.js";
 import { RemoteEngine, RUN_PATH } from "../api/remote.js";
 import { EXIT, Reporter } from "../api/report.js";
 import { formatDryRun, formatRunSummary, setFlags } from "../api/summary.js";
+import type { RunResponse } from "../api/engine.js";
 import { UsageError, useColor } from "./io.js";
 
 export interface RunCommandOptions extends RemoteOptions {
   readonly sample?: string | undefined;
+  readonly sampleJson?: string | undefined;
   readonly item?: string | undefined;
   readonly remote?: boolean | undefined;
   readonly json?: boolean | undefined;
   readonly dryRun?: boolean | undefined;
+  readonly python?: string | undefined;
+  readonly pythonTimeout?: number | undefined;
 }
 
-export const LOCAL_ENGINE_MISSING =
-  "the local engine is not available yet; add --remote to run the grader through the API " +
-  "(POST /fine_tuning/alpha/graders/run, with OPENAI_API_KEY)";
-
-/**
- * `grade run`: compile (or read) the grader, send it with the sample and the item to the engine,
- * print the summary. Exit 0 success, 1 an error flag is set, 2 bad input, 3 HTTP or network.
- */
-export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
-  // The engine is chosen first. Today the only one is the API; a local engine will be the default.
-  if (!options.remote) throw new UsageError(LOCAL_ENGINE_MISSING);
-  if (file === "-" && (options.sample === "@-" || options.item === "@-")) {
-    throw new UsageError("the grader and --sample/--item cannot both read standard input");
+function checkOptions(file: string, options: RunCommandOptions): void {
+  const stdin = [file === "-", options.sample === "@-", options.sampleJson === "@-", options.item === "@-"];
+  if (stdin.filter(Boolean).length > 1) {
+    throw new UsageError("only one of the grader, --sample, --sample-json and --item can read standard input");
   }
-  const report = new Reporter({ redact: createRedactor(knownSecrets(options)), color: useColor(process.stderr) });
+  if (options.sample !== undefined && options.sampleJson !== undefined) {
+    throw new UsageError("give the sample once: --sample (the output text) or --sample-json (a sample object)");
+  }
+  if (options.remote) {
+    if (options.sampleJson !== undefined) {
+      throw new UsageError(
+        "--sample-json runs on the local engine only: the API takes the sample as text (model_sample); use --sample",
+      );
+    }
+    for (const [flag, value] of [["--python", options.python], ["--python-timeout", options.pythonTimeout]] as const) {
+      if (value !== undefined) throw new UsageError(`${flag} is for the local engine; python graders run on the service with --remote`);
+    }
+  } else if (options.dryRun) {
+    throw new UsageError("--dry-run shows the request sent to the API: add --remote");
+  }
+}
+
+function print(report: Reporter, response: RunResponse, options: RunCommandOptions): number {
+  report.out(
+    options.json ? `${JSON.stringify(response, null, 2)}\n` : formatRunSummary(response, { color: useColor(process.stdout) }),
+  );
+  return setFlags(response).length ? EXIT.flagged : EXIT.ok;
+}
+
+function graderOf(source: GraderFile) {
+  return source.kind === "grade" ? source.grader! : source.grader;
+}
+
+/** The local engine: the file's own target, a text or object sample, python in a subprocess. */
+async function runLocal(file: string, options: RunCommandOptions, report: Reporter): Promise<number> {
+  const source = await loadGraderFile(file, "file");
+  if (source.kind === "grade" && report.findings(source, "nothing was run")) return EXIT.usage;
+  const grader = graderOf(source);
+  const body = source.kind === "json" ? source.body : undefined;
+  let sample;
+  let item;
+  if (options.sampleJson !== undefined) {
+    sample = await readSampleJsonOption(options.sampleJson);
+    item = await readRunItem(body, options.item);
+  } else {
+    const request = await buildRunRequest(grader, body, options);
+    const { sampleFromText } = await import("../engine/sample.js");
+    sample = sampleFromText(request.model_sample);
+    item = request.item;
+  }
+  const { LocalEngine } = await import("../engine/local.js");
+  const engine = new LocalEngine({
+    ...(options.python !== undefined ? { python: options.python } : {}),
+    ...(options.pythonTimeout !== undefined ? { timeoutMs: options.pythonTimeout * 1000 } : {}),
+  });
+  try {
+    return print(report, await engine.grade({ grader, sample, item }), options);
+  } catch (error) {
+    if (!(error instanceof EngineError)) throw error;
+    report.fail(`\`${source.label}\`: ${error.message}`);
+    return EXIT.usage;
+  } finally {
+    await engine.close();
+  }
+}
+
+/** The API: compiled for rft, the sample as text; --dry-run shows the request. */
+async function runRemote(file: string, options: RunCommandOptions, report: Reporter): Promise<number> {
   const source = await loadGraderFile(file);
   if (source.kind === "grade" && report.findings(source)) return EXIT.usage;
-  const grader = source.kind === "grade" ? source.grader! : source.grader;
-  const request = await buildRunRequest(grader, source.kind === "json" ? source.body : undefined, options);
+  const request = await buildRunRequest(graderOf(source), source.kind === "json" ? source.body : undefined, options);
   try {
     const config = resolveRemoteConfig(options, process.env, { requireKey: !options.dryRun });
     if (options.dryRun) {
@@ -44,15 +100,20 @@ export async function runCommand(file: string, options: RunCommandOptions): Prom
       return EXIT.ok;
     }
     const engine: GraderEngine = await RemoteEngine.create(config);
-    const response = await engine.run(request);
-    report.out(
-      options.json
-        ? `${JSON.stringify(response, null, 2)}\n`
-        : formatRunSummary(response, { color: useColor(process.stdout) }),
-    );
-    return setFlags(response).length ? EXIT.flagged : EXIT.ok;
+    return print(report, await engine.run(request), options);
   } catch (error) {
     if (error instanceof EngineError) return report.failure(error, source, "run");
     throw error;
   }
+}
+
+/**
+ * `grade run`: compile (or read) the grader and run it on one sample, on the local engine or
+ * (--remote) through the API, then print the summary. Exit 0 success, 1 an error flag is set,
+ * 2 bad input, 3 HTTP or network (--remote).
+ */
+export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
+  checkOptions(file, options);
+  const report = new Reporter({ redact: createRedactor(knownSecrets(options)), color: useColor(process.stderr) });
+  return options.remote ? runRemote(file, options, report) : runLocal(file, options, report);
 }

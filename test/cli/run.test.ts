@@ -396,11 +396,13 @@ describe("grade run --remote", () => {
     );
   });
 
-  it("without --remote: exit 2, the local engine is not available yet", async () => {
-    const run = await gradeAsync(["run", SCORE, "--sample", "x"], { env: env() });
-    expect(run.code).toBe(2);
+  it("without --remote: runs on the local engine and sends nothing (a model grader is not called there)", async () => {
+    const run = await gradeAsync(["run", SCORE, "--sample", "x", "--item", '{"reference_answer": "x"}'], { env: env() });
+    expectClean(run);
     expect(api.requests).toHaveLength(0);
-    expect(run.stderr).toContain("grade: the local engine is not available yet; add --remote");
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("model_grader_server_error");
+    expect(run.stdout).toContain("the local engine does not call models yet");
   });
 
   it("a .grade file with an error: findings printed, exit 2, nothing sent", async () => {
@@ -509,7 +511,7 @@ describe("grade run --remote", () => {
       input: 'string_check "s": sample.output_text eq "a"\n',
     });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("cannot both read standard input");
+    expect(run.stderr).toContain("only one of the grader, --sample, --sample-json and --item can read standard input");
   });
 
   it("a grader from standard input (-) is compiled as .grade", async () => {

@@ -1,0 +1,110 @@
+import { compile } from "../compile.js";
+import { renderPretty } from "../diagnostics/render-pretty.js";
+import { readTests, showExpectation } from "../emit/tests.js";
+import type { TestResult } from "../engine/run-tests.js";
+import { analyseInputs } from "./check.js";
+import { colors, expandInputs, UsageError, useColor } from "./io.js";
+
+export interface TestCommandOptions {
+  readonly filter?: string | undefined;
+  readonly python?: string | undefined;
+  readonly pythonTimeout?: number | undefined;
+}
+
+/** A reward as it is printed: up to 6 decimals, no trailing zeros. */
+function showReward(reward: number): string {
+  return String(Number(reward.toFixed(6)));
+}
+
+function indent(text: string, by: string): string {
+  return text
+    .split(/\r\n|\r|\n/)
+    .map((line) => `${by}${line}`)
+    .join("\n");
+}
+
+/**
+ * `grade test`: compiles each file (with its own target), runs its `test` blocks on the local
+ * engine, prints each with its reward against the expectation, ends with `N passed, N failed`.
+ * Exit 0 all passed, 1 a test failed or a file has an error, 2 usage.
+ */
+export async function testCommand(paths: readonly string[], options: TestCommandOptions): Promise<number> {
+  const inputs = await expandInputs(paths.length ? paths : ["."]);
+  const c = colors(process.stdout);
+  const analysed = await analyseInputs(inputs, undefined, compile);
+  const { LocalEngine } = await import("../engine/local.js");
+  const { runTestCase } = await import("../engine/run-tests.js");
+  const engine = new LocalEngine({
+    ...(options.python !== undefined ? { python: options.python } : {}),
+    ...(options.pythonTimeout !== undefined ? { timeoutMs: options.pythonTimeout * 1000 } : {}),
+  });
+  let passed = 0;
+  let failed = 0;
+  let withoutTests = 0;
+  let filteredOut = 0;
+  try {
+    for (const { input, result, encodingOk } of analysed.results) {
+      const findings = analysed.byFile.get(input.label) ?? [];
+      const errors = findings.filter((d) => d.severity === "error");
+      const tests = result.document.tests;
+      if (errors.length || !encodingOk || !result.grader) {
+        process.stderr.write(renderPretty(errors, () => analysed.sources.get(input.label), { color: useColor(process.stderr) }) + "\n");
+        const count = Math.max(tests.length, 1);
+        process.stdout.write(`${c.red("✗")} ${input.label}: ${errors.length || "an"} error${errors.length === 1 ? "" : "s"}; ${tests.length ? `its ${tests.length} test${tests.length === 1 ? "" : "s"} did not run` : "nothing to run"}\n`);
+        failed += count;
+        continue;
+      }
+      if (tests.length === 0) {
+        withoutTests++;
+        continue;
+      }
+      const cases = readTests(result.document).cases.filter((t) => {
+        const keep = options.filter === undefined || t.name.includes(options.filter);
+        if (!keep) filteredOut++;
+        return keep;
+      });
+      if (cases.length === 0) continue;
+      process.stdout.write(`${c.bold(input.label)}\n`);
+      for (const test of cases) {
+        const outcome: TestResult = await runTestCase(engine, result.grader, test);
+        if (outcome.passed) passed++;
+        else failed++;
+        process.stdout.write(`${formatResult(outcome, c)}\n`);
+      }
+    }
+  } finally {
+    await engine.close();
+  }
+  if (withoutTests) process.stdout.write(c.dim(`${withoutTests} file${withoutTests === 1 ? "" : "s"} without tests\n`));
+  if (filteredOut) process.stdout.write(c.dim(`${filteredOut} test${filteredOut === 1 ? "" : "s"} left out by --filter\n`));
+  if (passed + failed === 0 && options.filter !== undefined) {
+    throw new UsageError(`no test name contains \`${options.filter}\``);
+  }
+  const summary = `${passed} passed, ${failed} failed`;
+  process.stdout.write(`${failed ? c.red(summary) : c.green(summary)}\n`);
+  return failed ? 1 : 0;
+}
+
+function formatResult(result: TestResult, c: ReturnType<typeof colors>): string {
+  const { test } = result;
+  const expected = showExpectation(test.expect);
+  const time = result.seconds >= 0.5 ? c.dim(` (${result.seconds.toFixed(1)} s)`) : "";
+  const lines: string[] = [];
+  if (result.reward === undefined) {
+    lines.push(`  ${c.red("✗")} ${test.name}  ${c.red("did not run")}${time}`);
+    lines.push(indent(result.error ?? "", "      "));
+    return lines.join("\n");
+  }
+  const reward = showReward(result.reward);
+  if (result.passed) {
+    lines.push(`  ${c.green("✓")} ${test.name}  ${c.dim(`reward ${reward}, expected ${expected}`)}${time}`);
+  } else {
+    lines.push(`  ${c.red("✗")} ${test.name}  reward ${c.bold(reward)}, expected ${c.bold(expected)}${time}`);
+    const subs = Object.entries(result.subRewards);
+    if (subs.length) lines.push(`      ${c.dim("sub-rewards")} ${subs.map(([k, v]) => `${k} ${typeof v === "number" ? showReward(v) : String(v)}`).join(", ")}`);
+    for (const { flag, details } of result.flags) {
+      lines.push(`      ${c.red(flag)}${details ? `: ${indent(details, "        ").trimStart()}` : ""}`);
+    }
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,134 @@
+import type { GraderEngine, RunRequest, RunResponse, ValidateRequest, ValidateResponse } from "../api/engine.js";
+import { EngineError } from "../api/errors.js";
+import type { JsonObject } from "../emit/emit.js";
+import { graderSchemas } from "../schema/graders.js";
+import { gradeAny, type GraderJson, type Stub } from "./grade.js";
+import { errorsObject } from "./outcome.js";
+import type { PythonOptions, PythonResult } from "./python.js";
+import { createPythonWorker, type PythonWorker } from "./python-worker.js";
+import { sampleFromText, type Sample } from "./sample.js";
+
+/*
+ * The local engine: what `POST /fine_tuning/alpha/graders/run` computes, computed here, answered
+ * in the API's response shape. Deterministic graders run in-process; python graders in a python3
+ * subprocess; model graders need the model's answer from a test's `given` (calling a model
+ * server is not done yet).
+ */
+
+export type LocalEngineOptions = PythonOptions;
+
+/** Warm python workers kept at once (one per grader source); the least recently used is closed. */
+export const MAX_PYTHON_WORKERS = 8;
+
+/** A run with a whole sample object (the API takes only a text) and, for tests, stubbed answers. */
+export interface LocalRun {
+  readonly grader: JsonObject;
+  readonly sample: Sample;
+  readonly item?: JsonObject | undefined;
+  /** A model grader's answer (or a grader's reward) instead of running it. */
+  readonly given?: Stub | undefined;
+  /** A multi's sub-graders' answers or rewards, by key, instead of running them. */
+  readonly givenByKey?: Readonly<Record<string, Stub>> | undefined;
+}
+
+/** A shallow copy of the grader where every `cosine` metric reads as a local one, for the schema check. */
+function withoutCosine(grader: JsonObject): JsonObject {
+  const swap = (g: unknown): unknown =>
+    typeof g === "object" && g !== null && (g as JsonObject)["evaluation_metric"] === "cosine"
+      ? { ...(g as JsonObject), evaluation_metric: "fuzzy_match" }
+      : g;
+  const graders = grader["graders"];
+  if (grader["type"] === "multi" && typeof graders === "object" && graders !== null && !Array.isArray(graders)) {
+    return { ...grader, graders: Object.fromEntries(Object.entries(graders).map(([k, g]) => [k, swap(g)])) } as JsonObject;
+  }
+  return swap(grader) as JsonObject;
+}
+
+/**
+ * The grader as the engine reads it, or an EngineError ("rejected", like the API's 400) naming the
+ * field. The rft schemas decide, but a `label_model` may stand alone (Evals graders run locally
+ * too) and `cosine` passes (its run reports that it is not computed here).
+ */
+export function readGrader(grader: JsonObject): GraderJson {
+  const schemas = graderSchemas("rft");
+  const probe = withoutCosine(grader);
+  const result = grader["type"] === "label_model" ? schemas.LabelModel.safeParse(probe) : schemas.Grader.safeParse(probe);
+  if (result.success) return grader as unknown as GraderJson;
+  const issue = result.error.issues[0]!;
+  const path = issue.path.join(".");
+  throw new EngineError("rejected", `invalid grader${path ? ` at \`${path}\`` : ""}: ${issue.message}`, {
+    status: 400,
+    apiMessage: `Invalid value for 'grader${path ? `.${path}` : ""}': ${issue.message}`,
+    param: `grader${path ? `.${path}` : ""}`,
+  });
+}
+
+export class LocalEngine implements GraderEngine {
+  readonly name = "local";
+  /** Warm workers by grader source, least recently used first. */
+  private readonly workers = new Map<string, PythonWorker>();
+
+  constructor(private readonly options: LocalEngineOptions = {}) {}
+
+  /** A python grader runs in its source's warm worker (a python3 process that loaded it once). */
+  private python(source: string, sample: Sample, item: JsonObject): Promise<PythonResult> {
+    let worker = this.workers.get(source);
+    if (worker) this.workers.delete(source);
+    else {
+      worker = createPythonWorker(source, this.options);
+      if (this.workers.size >= MAX_PYTHON_WORKERS) {
+        const [oldest, evicted] = this.workers.entries().next().value!;
+        this.workers.delete(oldest);
+        void evicted.close();
+      }
+    }
+    this.workers.set(source, worker);
+    return worker.grade(sample, item);
+  }
+
+  /** The API's run: `model_sample` is the output text (`output_json` when it is JSON). */
+  run(request: RunRequest): Promise<RunResponse> {
+    return this.grade({ grader: request.grader, sample: sampleFromText(request.model_sample), item: request.item });
+  }
+
+  /** A run with a whole sample, and stubs for tests. Rejects only for an invalid grader. */
+  async grade(run: LocalRun): Promise<RunResponse> {
+    const grader = readGrader(run.grader);
+    const started = performance.now();
+    const outcome = await gradeAny(
+      grader,
+      { sample: run.sample, item: run.item, python: (source, sample, item) => this.python(source, sample, item) },
+      { self: run.given, byKey: run.givenByKey },
+    );
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      reward: outcome.reward,
+      metadata: {
+        name: grader.name ?? "",
+        type: grader.type,
+        errors: errorsObject(outcome.errors),
+        execution_time: seconds,
+        scores: {},
+        token_usage: null,
+        sampled_model_name: null,
+      },
+      sub_rewards: outcome.subRewards ?? {},
+      model_grader_token_usage_per_model: {},
+    };
+  }
+
+  /** The API's validate: the grader back when it is valid, else a rejection naming the field. */
+  validate(request: ValidateRequest): Promise<ValidateResponse> {
+    return Promise.resolve().then(() => {
+      readGrader(request.grader);
+      return { grader: request.grader };
+    });
+  }
+
+  /** Ends the python processes the engine keeps. */
+  async close(): Promise<void> {
+    const workers = [...this.workers.values()];
+    this.workers.clear();
+    await Promise.all(workers.map((w) => w.close()));
+  }
+}
