@@ -45,15 +45,26 @@ function withoutCosine(grader: JsonObject): JsonObject {
 }
 
 /**
+ * Graders already read, by identity: many rows graded with one grader object are checked once.
+ * A caller that changes a grader object after a run must pass a new one (a copy).
+ */
+const checked = new WeakMap<JsonObject, GraderJson>();
+
+/**
  * The grader as the engine reads it, or an EngineError ("rejected", like the API's 400) naming the
  * field. The rft schemas decide, but a `label_model` may stand alone (Evals graders run locally
  * too) and `cosine` passes (its run reports that it is not computed here).
  */
 export function readGrader(grader: JsonObject): GraderJson {
+  const known = checked.get(grader);
+  if (known) return known;
   const schemas = graderSchemas("rft");
   const probe = withoutCosine(grader);
   const result = grader["type"] === "label_model" ? schemas.LabelModel.safeParse(probe) : schemas.Grader.safeParse(probe);
-  if (result.success) return grader as unknown as GraderJson;
+  if (result.success) {
+    checked.set(grader, grader as unknown as GraderJson);
+    return grader as unknown as GraderJson;
+  }
   const issue = result.error.issues[0]!;
   const path = issue.path.join(".");
   throw new EngineError("rejected", `invalid grader${path ? ` at \`${path}\`` : ""}: ${issue.message}`, {

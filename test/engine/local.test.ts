@@ -125,6 +125,12 @@ describe("text_similarity", () => {
     }
   });
 
+  it("meteor: NLTK's meteor_score (a perfect match scores just below 1; synonyms count)", async () => {
+    expect((await similarity("meteor", "the cat sat on the mat", "the cat sat on the mat")).reward).toBeCloseTo(0.9976851851851852, 9);
+    const synonym = await similarity("meteor", "a quick fox", "a fast fox");
+    expect(synonym.reward).toBeGreaterThan((await similarity("meteor", "a slow fox", "a fast fox")).reward);
+  });
+
   it("fuzzy_match is rapidfuzz WRatio with default processing, / 100", async () => {
     expect((await similarity("fuzzy_match", "Ada Lovelase", "ada lovelace")).reward).toBeCloseTo(0.9166666666666666, 9);
   });
