@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { packageVersion } from "./version.js";
 import { UsageError } from "./io.js";
+import { addLocalEngineOptions } from "./local-options.js";
 
 /*
  * The `grade` command line. Each command lives in its own module, loaded only when it runs, so
@@ -127,15 +128,13 @@ Examples:
     });
 
   addRemoteOptions(
-    cli
-      .command("run")
+    addLocalEngineOptions(cli
+      .command("run"))
       .description("run a grader on one model sample, on the local engine (or --remote through the API), and print the reward")
       .argument("<file>", "a .grade file, or a .json grader or request body {grader, model_sample?, item?}")
       .option("-s, --sample <text|@file>", "the model output to grade (the `sample` namespace); @file reads a file, @- standard input")
       .option("--sample-json <json|@file>", "a whole sample object {output_text, output_json, output_tools, choices, output_audio} (local engine)")
       .option("-i, --item <json|@file>", "the dataset row, a JSON object (the `item` namespace); @file reads a file")
-      .option("--python <path>", "the python interpreter for python graders (default: python3), e.g. a venv with the service's packages")
-      .option("--python-timeout <seconds>", "the limit of a python grader's run (default: 120, the service's 2 minutes)", positiveSeconds)
       .option("--remote", "send it to POST /fine_tuning/alpha/graders/run instead of running it locally"),
   )
     .addHelpText(
@@ -174,13 +173,11 @@ Examples:
       process.exitCode = await runCommand(file, options);
     });
 
-  cli
+  addLocalEngineOptions(cli
     .command("test")
     .description("run the `test` blocks of .grade files on the local engine")
     .argument("[paths...]", ".grade files or directories (default: the current directory)")
-    .option("--filter <text>", "run only the tests whose name contains this text")
-    .option("--python <path>", "the python interpreter for python graders (default: python3)")
-    .option("--python-timeout <seconds>", "the limit of a python grader's run (default: 120)", positiveSeconds)
+    .option("--filter <text>", "run only the tests whose name contains this text"))
     .addHelpText(
       "after",
       `

@@ -8,16 +8,15 @@ import { EXIT, Reporter } from "../api/report.js";
 import { formatDryRun, formatRunSummary, setFlags } from "../api/summary.js";
 import type { RunResponse } from "../api/engine.js";
 import { UsageError, useColor } from "./io.js";
+import { localEngineOptions, type LocalCommandOptions } from "./local-options.js";
 
-export interface RunCommandOptions extends RemoteOptions {
+export interface RunCommandOptions extends RemoteOptions, LocalCommandOptions {
   readonly sample?: string | undefined;
   readonly sampleJson?: string | undefined;
   readonly item?: string | undefined;
   readonly remote?: boolean | undefined;
   readonly json?: boolean | undefined;
   readonly dryRun?: boolean | undefined;
-  readonly python?: string | undefined;
-  readonly pythonTimeout?: number | undefined;
 }
 
 function checkOptions(file: string, options: RunCommandOptions): void {
@@ -71,10 +70,7 @@ async function runLocal(file: string, options: RunCommandOptions, report: Report
     item = request.item;
   }
   const { LocalEngine } = await import("../engine/local.js");
-  const engine = new LocalEngine({
-    ...(options.python !== undefined ? { python: options.python } : {}),
-    ...(options.pythonTimeout !== undefined ? { timeoutMs: options.pythonTimeout * 1000 } : {}),
-  });
+  const engine = new LocalEngine(localEngineOptions(options));
   try {
     return print(report, await engine.grade({ grader, sample, item }), options);
   } catch (error) {

@@ -4,11 +4,10 @@ import { readTests, showExpectation } from "../emit/tests.js";
 import type { TestResult } from "../engine/run-tests.js";
 import { analyseInputs } from "./check.js";
 import { colors, expandInputs, UsageError, useColor } from "./io.js";
+import { localEngineOptions, type LocalCommandOptions } from "./local-options.js";
 
-export interface TestCommandOptions {
+export interface TestCommandOptions extends LocalCommandOptions {
   readonly filter?: string | undefined;
-  readonly python?: string | undefined;
-  readonly pythonTimeout?: number | undefined;
 }
 
 /** A reward as it is printed: up to 6 decimals, no trailing zeros. */
@@ -34,10 +33,7 @@ export async function testCommand(paths: readonly string[], options: TestCommand
   const analysed = await analyseInputs(inputs, undefined, compile);
   const { LocalEngine } = await import("../engine/local.js");
   const { runTestCase } = await import("../engine/run-tests.js");
-  const engine = new LocalEngine({
-    ...(options.python !== undefined ? { python: options.python } : {}),
-    ...(options.pythonTimeout !== undefined ? { timeoutMs: options.pythonTimeout * 1000 } : {}),
-  });
+  const engine = new LocalEngine(localEngineOptions(options));
   let passed = 0;
   let failed = 0;
   let withoutTests = 0;
