@@ -236,6 +236,57 @@ Examples:
       process.exitCode = await validateCommand(file, options);
     });
 
+  addLocalEngineOptions(cli
+    .command("serve")
+    .description("serve the local engine over HTTP with the API's grader routes, for OpenAI clients pointed at it")
+    .option("-p, --port <port>", "the port; 0 picks a free one (default: 8787)", positiveInteger)
+    .option("--host <address>", "the address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 for every interface)")
+    .option("--token <token>", "require `Authorization: Bearer <token>` (default: GRADE_SERVE_TOKEN; discouraged on the command line: others can see it in the process list)")
+    .option("--concurrency <n>", "gradings at once (default: 8); more wait in a queue", positiveInteger)
+    .option("--max-queue <n>", "requests that may wait beyond --concurrency (default: 100); more get 429 with Retry-After", positiveInteger)
+    .option("--max-body <size>", "the largest request body, e.g. 512kb, 4mb (default: 1mb); larger gets 413")
+    .option("--request-timeout <seconds>", "from arrival to answer, waiting included (default: 300); later gets 504", positiveSeconds)
+    .option("--grace <seconds>", "on SIGTERM/SIGINT, how long requests in flight may take to finish (default: 30)", positiveSeconds)
+    .option("--disable-python", "refuse python graders (also inside a multi) with 400: no grader code runs on this machine")
+    .option("-q, --quiet", "no access log (one line per request on stderr)"))
+    .addHelpText(
+      "after",
+      `
+Routes, with the API's request and response shapes (also without the /v1 prefix):
+  POST /v1/fine_tuning/alpha/graders/run       {grader, model_sample, item?} -> {reward, metadata, sub_rewards, ...}
+  POST /v1/fine_tuning/alpha/graders/validate  {grader} -> {grader}
+  GET  /health                                 {"status": "ok", ...}; 503 while shutting down; no token needed
+Errors are in the API's shape, {"error": {"message", "type", "param", "code"}}: 400 an invalid
+grader (param names the field, e.g. grader.operation; a top-level label_model is refused, as by
+the API) or request, 401 no or wrong token, 404, 405, 413, 429 queue full (Retry-After: 1),
+504 --request-timeout. A python grader that hangs is stopped by --python-timeout; other
+requests are answered meanwhile. Model graders call the model server of the --model-* flags
+(or GRADE_MODEL_BASE_URL), as in \`grade run\`; without one they are not called.
+
+Listens on 127.0.0.1 unless --host says otherwise. Python graders run their code on this
+machine: on any other address set a token (GRADE_SERVE_TOKEN), and consider --disable-python.
+Prints the URL on stderr, then one line per request (method, path, status, ms) unless --quiet.
+The token is never printed.
+
+Exit codes: 0 stopped by SIGTERM/SIGINT after the requests in flight finished, 1 some were cut
+off after --grace (a second signal cuts at once), 2 usage error or cannot listen (port in use).
+
+Examples:
+  grade serve --port 8787
+  GRADE_SERVE_TOKEN=s3cret grade serve --host 0.0.0.0 --disable-python
+  curl -s http://127.0.0.1:8787/v1/fine_tuning/alpha/graders/run -H 'Content-Type: application/json' \\
+    -d '{"grader": {"type": "string_check", "name": "exact", "input": "{{sample.output_text}}",
+         "reference": "{{item.answer}}", "operation": "eq"}, "model_sample": "Paris", "item": {"answer": "Paris"}}'
+  OPENAI_BASE_URL=http://127.0.0.1:8787/v1 OPENAI_API_KEY=unused python train.py
+      # Python: OpenAI(base_url=..., api_key=...).fine_tuning.alpha.graders.run(grader=..., model_sample=...)
+  # Node: new OpenAI({ baseURL: "http://127.0.0.1:8787/v1", apiKey: "unused" }).fineTuning.alpha.graders.run({...})
+  OPENAI_API_KEY=unused grade run grader.grade --sample "Paris" --remote --base-url http://127.0.0.1:8787/v1`,
+    )
+    .action(async (options: import("./serve.js").ServeCommandOptions) => {
+      const { serveCommand } = await import("./serve.js");
+      process.exitCode = await serveCommand(options);
+    });
+
   cli
     .command("fmt")
     .description("format .grade files in the canonical layout (grammar/formatting.md)")
