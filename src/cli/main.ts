@@ -143,7 +143,12 @@ Examples:
 Runs on the local engine unless --remote is given: string_check, text_similarity (every metric
 but cosine), python (in a python3 subprocess: 2 minutes, 2 GB on Linux, network blocked) and
 multi graders, offline, with the API's answer shape. Model graders (score_model, label_model)
-are not called locally yet: test them with \`given\` in a test block, or run them with --remote.
+and cosine call a model server only when one is configured: --model-base-url (or
+GRADE_MODEL_BASE_URL; the key in GRADE_MODEL_API_KEY, none for a local server), any
+OpenAI-compatible server (Chat Completions with a JSON schema, or --model-api responses);
+--model maps the grader's model to a served one. OPENAI_API_KEY alone does not turn calls on.
+Without one, model graders report model_grader_server_error (cosine other_error): use \`given\`
+in a test, or --remote.
 The sample text fills output_text, and output_json when it is valid JSON; --sample-json gives
 every sample field. The README's "Local engine" section lists every semantic choice.
 
@@ -161,6 +166,8 @@ Examples:
   grade run grader.grade --sample @output.txt --item @row.json --json
   grade run grader.grade --sample-json '{"output_text": "hi", "output_json": {"a": 1}}'
   grade run python.grade --sample "42" --python .venv/bin/python --python-timeout 10
+  grade run score.grade --sample "Paris" --item '{"reference_answer": "Paris"}' \\
+    --model-base-url http://localhost:11434/v1 --model gpt-4o-2024-08-06=qwen2.5:7b
   export OPENAI_API_KEY=sk-...
   grade run grader.grade --sample "The capital is Paris." --item '{"answer": "Paris"}' --remote
   grade run grader.json --sample "42" --remote --max-retries 5 --timeout 120
@@ -192,7 +199,8 @@ A test block sits after the grader in a .grade file:
 In a multi grader, \`given { key: 0.5 }\` fixes sub-graders' rewards (for a score_model the model's
 score, for a label_model its label), so the formula is tested offline; a lone model grader takes
 \`given: 0.7\` or \`given: "positive"\`. A test passes when the reward meets \`expect\` (exact
-values allow 1e-9 of floating-point noise) and no error flag is set.
+values allow 1e-9 of floating-point noise) and no error flag is set. A model grader without
+\`given\` calls the model server when one is configured (--model-base-url, as for grade run).
 
 Each file is compiled with its own target; a file with an error fails all of its tests. Prints
 each test with its reward and the expected one, then \`N passed, N failed\`.
@@ -202,7 +210,8 @@ Exit codes: 0 every test passed, 1 a test failed or a file has an error, 2 usage
 Examples:
   grade test examples
   grade test graders/support.grade --filter "tone"
-  grade test --python .venv/bin/python`,
+  grade test --python .venv/bin/python
+  grade test --model-base-url http://localhost:11434/v1 --model '*=qwen2.5:7b'`,
     )
     .action(async (paths: string[], options: import("./test.js").TestCommandOptions) => {
       const { testCommand } = await import("./test.js");

@@ -8,7 +8,7 @@ import { EXIT, Reporter } from "../api/report.js";
 import { formatDryRun, formatRunSummary, setFlags } from "../api/summary.js";
 import type { RunResponse } from "../api/engine.js";
 import { UsageError, useColor } from "./io.js";
-import { localEngineOptions, type LocalCommandOptions } from "./local-options.js";
+import { localEngineOptions, MODEL_FLAGS, modelSecrets, type LocalCommandOptions } from "./local-options.js";
 
 export interface RunCommandOptions extends RemoteOptions, LocalCommandOptions {
   readonly sample?: string | undefined;
@@ -35,6 +35,9 @@ function checkOptions(file: string, options: RunCommandOptions): void {
     }
     for (const [flag, value] of [["--python", options.python], ["--python-timeout", options.pythonTimeout]] as const) {
       if (value !== undefined) throw new UsageError(`${flag} is for the local engine; python graders run on the service with --remote`);
+    }
+    for (const [flag, key] of MODEL_FLAGS) {
+      if (options[key] !== undefined) throw new UsageError(`${flag} is for the local engine; model graders run on the service with --remote`);
     }
   } else if (options.dryRun) {
     throw new UsageError("--dry-run shows the request sent to the API: add --remote");
@@ -110,6 +113,7 @@ async function runRemote(file: string, options: RunCommandOptions, report: Repor
  */
 export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
   checkOptions(file, options);
-  const report = new Reporter({ redact: createRedactor(knownSecrets(options)), color: useColor(process.stderr) });
+  const secrets = [...knownSecrets(options), ...modelSecrets(options)];
+  const report = new Reporter({ redact: createRedactor(secrets), color: useColor(process.stderr) });
   return options.remote ? runRemote(file, options, report) : runLocal(file, options, report);
 }

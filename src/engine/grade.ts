@@ -4,6 +4,8 @@ import { evaluateFormula } from "../formula/evaluate.js";
 import type { GraderSchemas } from "../schema/graders.js";
 import type { z } from "zod";
 import { textSimilarity, type LocalTextSimilarityMetric } from "./metrics/index.js";
+import { judgeAnswer, renderModelInput, type RenderedMessage } from "./model-request.js";
+import { cosineSimilarity, type ModelCall, type ModelServer } from "./models.js";
 import { failure, success, type GradeError, type Outcome } from "./outcome.js";
 import type { PythonResult } from "./python.js";
 import { renderTemplate } from "./render.js";
@@ -34,6 +36,11 @@ export interface GradeContext {
   readonly item: JsonObject | undefined;
   /** Runs a python grader's source on the sample and item (in a subprocess). */
   readonly python: (source: string, sample: Sample, item: JsonObject) => Promise<PythonResult>;
+  /**
+   * The model server (score_model, label_model, cosine) and the run's record of its calls (for
+   * the usage fields); absent when none is configured: model graders are then not called.
+   */
+  readonly models?: { readonly server: ModelServer; readonly calls: ModelCall[] } | undefined;
 }
 
 const DEFAULT_RANGE: readonly [number, number] = [0, 1];
@@ -80,16 +87,32 @@ function gradeStringCheck(grader: Extract<SubGraderJson, { type: "string_check" 
   return success(stringCheck(pair.input, pair.reference, grader.operation));
 }
 
-function gradeTextSimilarity(grader: Extract<SubGraderJson, { type: "text_similarity" }>, ctx: GradeContext): Outcome {
+/**
+ * `cosine`: the cosine similarity of the embeddings of input and reference (one embeddings call
+ * with both texts), clamped to 0..1. Two empty texts score 1, one empty text 0, without a call.
+ */
+async function gradeCosine(input: string, reference: string, ctx: GradeContext): Promise<Outcome> {
+  if (input === "" || reference === "") return success(input === reference ? 1 : 0);
+  if (!ctx.models) {
+    return failure(
+      "other_error",
+      "`cosine` compares embeddings (text-embedding-3-large): the local engine computes it only with a model server " +
+        "(--model-base-url, or GRADE_MODEL_BASE_URL / GRADE_MODEL_API_KEY); or run it with --remote",
+    );
+  }
+  const answer = await ctx.models.server.embed([input, reference], ctx.models.calls);
+  if (!answer.ok) return { reward: 0, errors: [answer.error] };
+  return success(cosineSimilarity(answer.vectors[0]!, answer.vectors[1]!));
+}
+
+function gradeTextSimilarity(
+  grader: Extract<SubGraderJson, { type: "text_similarity" }>,
+  ctx: GradeContext,
+): Outcome | Promise<Outcome> {
   const pair = renderPair(grader, ctx);
   if ("errors" in pair) return { reward: 0, errors: pair.errors };
   const metric: string = grader.evaluation_metric;
-  if (metric === "cosine") {
-    return failure(
-      "other_error",
-      "`cosine` compares embeddings (text-embedding-3-large); the local engine does not compute it yet: run it with --remote",
-    );
-  }
+  if (metric === "cosine") return gradeCosine(pair.input, pair.reference, ctx);
   const score = textSimilarity(metric as LocalTextSimilarityMetric, pair.input, pair.reference) as number | undefined;
   if (typeof score !== "number" || !Number.isFinite(score)) {
     return failure("other_error", `the local engine does not compute \`${metric}\``);
@@ -105,39 +128,23 @@ async function gradePython(grader: Extract<SubGraderJson, { type: "python" }>, c
     : failure("python_grader_server_error", result.details, result.type ?? "server_error");
 }
 
-/** Renders every text of a model grader's messages (text, image URLs, audio data). */
-function renderMessages(grader: ModelGraderJson, ctx: GradeContext): GradeError[] {
+/**
+ * A model grader's messages with their templates substituted (text, image URLs, audio data), or
+ * the missing variables as one error.
+ */
+function renderMessages(grader: ModelGraderJson, ctx: GradeContext): { messages: RenderedMessage[] } | { errors: GradeError[] } {
   const missing = new Set<string>();
-  const visit = (text: unknown): void => {
-    if (typeof text !== "string") return;
+  const messages = renderModelInput(grader.input, (text) => {
     const result = renderTemplate(text, { item: ctx.item, sample: ctx.sample });
-    if (!result.ok) for (const path of result.missing) missing.add(path);
-  };
-  const part = (content: unknown): void => {
-    if (typeof content === "string") return visit(content);
-    if (typeof content !== "object" || content === null) return;
-    if (Array.isArray(content)) return content.forEach(part);
-    const p = content as { [key: string]: unknown };
-    visit(p["text"]);
-    visit(p["image_url"]);
-    const audio = p["input_audio"];
-    if (typeof audio === "object" && audio !== null) visit((audio as { [key: string]: unknown })["data"]);
-  };
-  for (const message of grader.input) part(message.content);
-  return missing.size ? [missingError([...missing], "input", ctx)] : [];
+    if (result.ok) return result.text;
+    for (const path of result.missing) missing.add(path);
+    return undefined;
+  });
+  return missing.size ? { errors: [missingError([...missing], "input", ctx)] } : { messages };
 }
 
-/** A model grader: its messages are rendered; the model's answer comes from a stub (tests). */
-function gradeModel(grader: ModelGraderJson, ctx: GradeContext, stub: Stub | undefined): Outcome {
-  const renderErrors = renderMessages(grader, ctx);
-  if (renderErrors.length) return { reward: 0, errors: renderErrors };
-  if (stub === undefined) {
-    return failure(
-      "model_grader_server_error",
-      `the local engine does not call models yet: \`${grader.model}\` was not asked. ` +
-        "Give the model's answer with `given` in a test, or run the grader with --remote",
-    );
-  }
+/** The reward from a stub: a score_model's score, a label_model's label. */
+function fromStub(grader: ModelGraderJson, stub: Stub): Outcome {
   if (grader.type === "score_model") {
     // "The output of the grader will be truncated to the given range, and default to 0 for all non-numeric outputs."
     if (typeof stub !== "number") return failure("model_grader_parse_error", `the score \`${stub}\` is not a number`);
@@ -149,6 +156,28 @@ function gradeModel(grader: ModelGraderJson, ctx: GradeContext, stub: Stub | und
     return failure("model_grader_parse_error", `the answer \`${stub}\` is not one of the labels ${JSON.stringify(grader.labels)}`);
   }
   return success(grader.passing_labels.includes(stub) ? 1 : 0);
+}
+
+/**
+ * A model grader: its messages are rendered, then the model's answer comes from a stub (tests)
+ * or from the model server; without either, `model_grader_server_error` says how to configure one.
+ */
+async function gradeModel(grader: ModelGraderJson, ctx: GradeContext, stub: Stub | undefined): Promise<Outcome> {
+  const rendered = renderMessages(grader, ctx);
+  if ("errors" in rendered) return { reward: 0, errors: rendered.errors };
+  if (stub !== undefined) return fromStub(grader, stub);
+  if (!ctx.models) {
+    return failure(
+      "model_grader_server_error",
+      `no model server is configured, so the local engine does not call models yet: \`${grader.model}\` was not asked. ` +
+        "Pass --model-base-url <url> (or set GRADE_MODEL_BASE_URL; a key goes in GRADE_MODEL_API_KEY), " +
+        "give the model's answer with `given` in a test, or run the grader with --remote",
+    );
+  }
+  const answer = await ctx.models.server.complete(grader, rendered.messages, ctx.models.calls);
+  if (!answer.ok) return { reward: 0, errors: [answer.error] };
+  const judged = judgeAnswer(grader, answer.text, answer.truncated);
+  return judged.ok ? success(judged.reward) : failure("model_grader_parse_error", judged.details);
 }
 
 /** One grader that is not a multi. `stub` replaces running it (tests). */

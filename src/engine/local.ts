@@ -3,6 +3,7 @@ import { EngineError } from "../api/errors.js";
 import type { JsonObject } from "../emit/emit.js";
 import { graderSchemas } from "../schema/graders.js";
 import { gradeAny, type GraderJson, type Stub } from "./grade.js";
+import { ModelServer, runUsage, type ModelCall, type ModelServerOptions } from "./models.js";
 import { errorsObject } from "./outcome.js";
 import type { PythonOptions, PythonResult } from "./python.js";
 import { createPythonWorker, type PythonWorker } from "./python-worker.js";
@@ -11,11 +12,14 @@ import { sampleFromText, type Sample } from "./sample.js";
 /*
  * The local engine: what `POST /fine_tuning/alpha/graders/run` computes, computed here, answered
  * in the API's response shape. Deterministic graders run in-process; python graders in a python3
- * subprocess; model graders need the model's answer from a test's `given` (calling a model
- * server is not done yet).
+ * subprocess; model graders (and `cosine`) call the configured model server, or take the
+ * model's answer from a test's `given`.
  */
 
-export type LocalEngineOptions = PythonOptions;
+export interface LocalEngineOptions extends PythonOptions {
+  /** The OpenAI-compatible server model graders call; without it they are not called. */
+  models?: ModelServerOptions | undefined;
+}
 
 /** Warm python workers kept at once (one per grader source); the least recently used is closed. */
 export const MAX_PYTHON_WORKERS = 8;
@@ -53,7 +57,7 @@ const checked = new WeakMap<JsonObject, GraderJson>();
 /**
  * The grader as the engine reads it, or an EngineError ("rejected", like the API's 400) naming the
  * field. The rft schemas decide, but a `label_model` may stand alone (Evals graders run locally
- * too) and `cosine` passes (its run reports that it is not computed here).
+ * too) and `cosine` passes (an Evals metric: it runs on the model server's embeddings).
  */
 export function readGrader(grader: JsonObject): GraderJson {
   const known = checked.get(grader);
@@ -78,8 +82,11 @@ export class LocalEngine implements GraderEngine {
   readonly name = "local";
   /** Warm workers by grader source, least recently used first. */
   private readonly workers = new Map<string, PythonWorker>();
+  private readonly models: ModelServer | undefined;
 
-  constructor(private readonly options: LocalEngineOptions = {}) {}
+  constructor(private readonly options: LocalEngineOptions = {}) {
+    this.models = options.models ? new ModelServer(options.models) : undefined;
+  }
 
   /** A python grader runs in its source's warm worker (a python3 process that loaded it once). */
   private python(source: string, sample: Sample, item: JsonObject): Promise<PythonResult> {
@@ -106,12 +113,19 @@ export class LocalEngine implements GraderEngine {
   async grade(run: LocalRun): Promise<RunResponse> {
     const grader = readGrader(run.grader);
     const started = performance.now();
+    const calls: ModelCall[] = [];
     const outcome = await gradeAny(
       grader,
-      { sample: run.sample, item: run.item, python: (source, sample, item) => this.python(source, sample, item) },
+      {
+        sample: run.sample,
+        item: run.item,
+        python: (source, sample, item) => this.python(source, sample, item),
+        models: this.models ? { server: this.models, calls } : undefined,
+      },
       { self: run.given, byKey: run.givenByKey },
     );
     const seconds = (performance.now() - started) / 1000;
+    const usage = runUsage(calls);
     return {
       reward: outcome.reward,
       metadata: {
@@ -120,11 +134,11 @@ export class LocalEngine implements GraderEngine {
         errors: errorsObject(outcome.errors),
         execution_time: seconds,
         scores: {},
-        token_usage: null,
-        sampled_model_name: null,
+        token_usage: usage.tokenUsage,
+        sampled_model_name: usage.sampledModel,
       },
       sub_rewards: outcome.subRewards ?? {},
-      model_grader_token_usage_per_model: {},
+      model_grader_token_usage_per_model: usage.perModel,
     };
   }
 
