@@ -1,51 +1,18 @@
-import { type IToken, tokenMatcher } from "chevrotain";
-import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type * as A from "./ast.js";
-import { LineIndex } from "./lines.js";
-import { setParseContext, TooManySyntaxErrors } from "./parse-errors.js";
-import { gradeParser } from "./parser.js";
-import {
-  BlockString,
-  CalculateOutput,
-  Colon,
-  DotDot,
-  gradeLexer,
-  Identifier,
-  Minus,
-  NumberLiteral,
-  Path,
-  LBracket,
-  LCurly,
-  LParen,
-  RBracket,
-  RCurly,
-  RParen,
-  StringLiteral,
-  UnterminatedBlockString,
-  UnterminatedString,
-} from "./tokens.js";
+import { finishDocument, type ParseResult, syntax } from "./document.js";
+import { fastParse } from "./fast.js";
+import { fullParser } from "./lazy.js";
 
-/** Brackets may nest this deep; deeper input is refused before parsing (no stack overflow). */
-export const MAX_NESTING = 256;
-/** Syntax findings reported per file before giving up. */
-export const MAX_SYNTAX_ERRORS = 50;
+export { MAX_NESTING, MAX_SYNTAX_ERRORS, type ParseResult } from "./document.js";
 
-export interface ParseResult {
-  readonly document: A.Document;
-  readonly diagnostics: readonly Diagnostic[];
-}
-
-const syntax = (message: string, span: A.Span, suggestion?: string): Diagnostic => ({
-  rule: "syntax",
-  severity: "error",
-  message,
-  span,
-  ...(suggestion ? { suggestion } : {}),
-});
-
-/** Parses `.grade` source text into a Document and its `syntax` findings. Never throws. */
+/**
+ * Parses `.grade` source text into a Document and its `syntax` findings. Never throws.
+ *
+ * Text without a syntax error takes the fast path (src/syntax/fast.ts); any other text, and
+ * anything the fast path is unsure of, the chevrotain parser with its error recovery
+ * (src/syntax/full-parse.ts), loaded only then. Both give the same document.
+ */
 export function parse(text: string): ParseResult {
-  const diagnostics: Diagnostic[] = [];
   const nul = text.indexOf("\0");
   if (nul >= 0) {
     const document: A.Document = {
@@ -58,218 +25,10 @@ export function parse(text: string): ParseResult {
     };
     return {
       document,
-      diagnostics: [
-        syntax("this is a binary file (it holds NUL bytes), not .grade text", { start: nul, end: nul + 1 }),
-      ],
+      diagnostics: [syntax("this is a binary file (it holds NUL bytes), not .grade text", { start: nul, end: nul + 1 })],
     };
   }
-  const lines = new LineIndex(text);
-  const report = (d: Diagnostic): void => {
-    if (diagnostics.length < MAX_SYNTAX_ERRORS) diagnostics.push(d);
-  };
-
-  const lexed = gradeLexer().tokenize(text);
-  for (const error of lexed.errors) {
-    const ch = text.slice(error.offset, error.offset + Math.max(1, error.length));
-    report(
-      syntax(`unexpected ${describeChars(ch)}`, { start: error.offset, end: error.offset + Math.max(1, error.length) }),
-    );
-  }
-  const tokens = lexed.tokens;
-  for (const t of tokens) {
-    if (tokenMatcher(t, UnterminatedString)) {
-      report(
-        syntax(
-          'this string has no closing `"` on its line',
-          spanOf(t),
-          'close it with `"`, or use a """ block string for text over several lines',
-        ),
-      );
-      retype(t, StringLiteral);
-    } else if (tokenMatcher(t, UnterminatedBlockString)) {
-      report(syntax('this block string has no closing `"""`', { start: t.startOffset, end: t.startOffset + 3 }));
-      retype(t, BlockString);
-    }
-  }
-  mergeUnquotedWords(tokens, report);
-  const comments: A.Comment[] = (lexed.groups["comments"] ?? []).map((t) => ({
-    kind: "Comment",
-    text: t.image,
-    span: spanOf(t),
-  }));
-
-  const empty: A.Document = {
-    kind: "Document",
-    declarations: [],
-    grader: undefined,
-    tests: [],
-    comments,
-    span: { start: 0, end: text.length },
-  };
-
-  const tooDeep = firstTooDeep(tokens);
-  if (tooDeep) {
-    report(syntax(`brackets nest more than ${MAX_NESTING} levels deep here`, spanOf(tooDeep), "flatten the structure"));
-    return { document: empty, diagnostics };
-  }
-
-  const parser = gradeParser();
-  parser.sourceText = text;
-  parser.problems = [];
-  setParseContext(tokens, lines, MAX_SYNTAX_ERRORS - diagnostics.length);
-  parser.input = tokens;
-  let result: ReturnType<typeof parser.file> | undefined;
-  try {
-    result = parser.file();
-  } catch (error) {
-    if (error instanceof TooManySyntaxErrors) {
-      for (const e of parser.errors) report(syntax(e.message, spanOfError(e.token, text)));
-      parser.input = [];
-      diagnostics.push(syntax(`more than ${MAX_SYNTAX_ERRORS} syntax errors; stopped here`, diagnostics[diagnostics.length - 1]?.span ?? { start: 0, end: 0 }));
-      return { document: empty, diagnostics };
-    }
-    if (!(error instanceof RangeError)) throw error;
-    report(syntax("this file is too deeply nested to parse", { start: 0, end: Math.min(1, text.length) }));
-    return { document: empty, diagnostics };
-  }
-  for (const error of parser.errors) report(syntax(error.message, spanOfError(error.token, text)));
-  for (const p of parser.problems) report(syntax(p.message, p.span, p.suggestion));
-  const grammarErrors = parser.errors.length;
-  parser.input = []; // release the tokens (this also clears parser.errors)
-
-  const graders = result?.graders ?? [];
-  const declarations = result?.declarations ?? [];
-  const seen = new Map<string, A.NamespaceDecl>();
-  for (const decl of declarations) {
-    const name = decl.namespace.name;
-    const first = seen.get(name);
-    if (first) {
-      diagnostics.push({
-        ...syntax(`\`${name}\` is declared twice; merge the two declarations`, decl.namespace.span),
-        related: [{ message: "first declared here", span: first.namespace.span }],
-      });
-    } else seen.set(name, decl);
-  }
-  if (graders.length === 0 && grammarErrors === 0 && diagnostics.length === 0) {
-    diagnostics.push(
-      syntax(
-        "this file holds no grader",
-        tokens.length ? spanOf(tokens[tokens.length - 1]!) : { start: 0, end: 0 },
-        'add one, such as `string_check "exact": sample.output_text eq item.label`',
-      ),
-    );
-  }
-  for (const extra of graders.slice(1)) {
-    diagnostics.push({
-      ...syntax(
-        "a file holds exactly one grader; this is a second one",
-        extra.type.span,
-        "combine them in a `multi` grader, or move this one to its own file",
-      ),
-      related: [{ message: "the first grader", span: graders[0]!.type.span }],
-    });
-  }
-
-  return {
-    document: {
-      kind: "Document",
-      declarations,
-      grader: graders[0],
-      tests: result?.tests ?? [],
-      comments,
-      span: { start: 0, end: text.length },
-    },
-    diagnostics,
-  };
-}
-
-/**
- * `model: gpt-4o-2024-08-06` lexes as several tokens written together (`gpt`, `-`, `4`, `o`, ...).
- * Such a run after a field's `:` is reported once, with the quoted fix, and read as one name so
- * that parsing goes on (a formula's `a-b` is left alone).
- */
-function mergeUnquotedWords(tokens: IToken[], report: (d: Diagnostic) => void): void {
-  const joinable = (t: IToken): boolean =>
-    tokenMatcher(t, Identifier) ||
-    tokenMatcher(t, NumberLiteral) ||
-    tokenMatcher(t, Minus) ||
-    tokenMatcher(t, Path) ||
-    tokenMatcher(t, DotDot);
-  for (let i = 1; i < tokens.length - 1; i++) {
-    if (!tokenMatcher(tokens[i]!, Colon) || tokenMatcher(tokens[i - 1]!, CalculateOutput)) continue;
-    const first = tokens[i + 1]!;
-    let end = i + 1;
-    while (
-      end + 1 < tokens.length &&
-      joinable(tokens[end + 1]!) &&
-      tokens[end + 1]!.startOffset === tokens[end]!.startOffset + tokens[end]!.image.length
-    ) {
-      end++;
-    }
-    const run = tokens.slice(i + 1, end + 1);
-    if (
-      run.length < 2 ||
-      !joinable(first) ||
-      !run.some((t) => tokenMatcher(t, Minus)) ||
-      (tokenMatcher(first, Minus) && run.length === 2)
-    )
-      continue;
-    const text = run.map((t) => t.image).join("");
-    report(
-      syntax(
-        `\`${text}\` must be quoted to be one value`,
-        { start: first.startOffset, end: first.startOffset + text.length },
-        `write \`"${text}"\``,
-      ),
-    );
-    const merged = first as { image: string; tokenType: typeof Identifier; tokenTypeIdx: number };
-    merged.image = text;
-    merged.tokenType = Identifier;
-    merged.tokenTypeIdx = Identifier.tokenTypeIdx!;
-    tokens.splice(i + 2, run.length - 1);
-  }
-}
-
-function spanOf(t: IToken): A.Span {
-  return { start: t.startOffset, end: t.startOffset + t.image.length };
-}
-
-function spanOfError(t: IToken, text: string): A.Span {
-  return t.tokenType.name === "EOF" || !Number.isFinite(t.startOffset) || t.startOffset < 0 ? endSpan(text) : spanOf(t);
-}
-
-function endSpan(text: string): A.Span {
-  return { start: text.length, end: text.length };
-}
-
-function retype(token: IToken, type: typeof StringLiteral): void {
-  const mutable = token as { tokenType: typeof StringLiteral; tokenTypeIdx: number };
-  mutable.tokenType = type;
-  mutable.tokenTypeIdx = type.tokenTypeIdx!;
-}
-
-function firstTooDeep(tokens: readonly IToken[]): IToken | undefined {
-  let depth = 0;
-  for (const t of tokens) {
-    if (tokenMatcher(t, LCurly) || tokenMatcher(t, LBracket) || tokenMatcher(t, LParen)) {
-      if (++depth > MAX_NESTING) return t;
-    } else if (tokenMatcher(t, RCurly) || tokenMatcher(t, RBracket) || tokenMatcher(t, RParen)) {
-      depth = Math.max(0, depth - 1);
-    }
-  }
-  return undefined;
-}
-
-/** Names characters users cannot see: `U+0000`, "a tab", "a non-breaking space". */
-function describeChars(chars: string): string {
-  const first = chars.codePointAt(0) ?? 0;
-  const shown = chars.length > 12 ? `${chars.slice(0, 12)}...` : chars;
-  if (first === 0xfffd) return "bytes that are not valid UTF-8";
-  if (first < 0x20 || first === 0x7f || (first >= 0x80 && first <= 0x9f)) {
-    return `control character U+${first.toString(16).toUpperCase().padStart(4, "0")}`;
-  }
-  if (first === 0xa0) return "non-breaking space (U+00A0)";
-  if (/^\s$/u.test(String.fromCodePoint(first)))
-    return `whitespace character U+${first.toString(16).toUpperCase().padStart(4, "0")}`;
-  return `character${[...shown].length > 1 ? "s" : ""} \`${shown}\``;
+  const fast = fastParse(text);
+  if (fast) return finishDocument(text, fast, fast.comments, [], 0, fast.lastToken);
+  return fullParser()(text);
 }
