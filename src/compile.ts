@@ -3,8 +3,10 @@ import { checkDocument } from "./check/check.js";
 import type { CheckOptions } from "./check/context.js";
 import { countBySeverity, type Diagnostic, sortDiagnostics } from "./diagnostics/diagnostic.js";
 import { emitGrader, jsonPointer, type JsonObject } from "./emit/emit.js";
-import { graderSchema } from "./schema/graders.js";
-import type { Document, Span } from "./syntax/ast.js";
+import { crossCheckSchemas, graderSchemasModule } from "./schema/lazy.js";
+import { schemaTable } from "./schema/table.js";
+import { matches } from "./schema/validate.js";
+import type { CallValue, Document, Span } from "./syntax/ast.js";
 import { parseSource } from "./parse-source.js";
 
 export interface CheckResult {
@@ -59,15 +61,37 @@ export function check(source: string, options: CheckOptions = {}): CheckResult {
 export function compile(source: string, options: CheckOptions = {}): CompileResult {
   const { document, diagnostics, context } = analyse(source, options);
   let grader: JsonObject | undefined;
-  let sourceMap: ReadonlyMap<string, Span> = new Map();
-  if (document.grader && !diagnostics.some((d) => d.severity === "error")) {
-    const emitted = emitGrader(document.grader, { readFile: (call) => context.fileOf(call) });
-    sourceMap = emitted.spans;
-    const result = graderSchema(context.target).safeParse(emitted.json);
-    if (result.success) grader = emitted.json;
-    else for (const d of schemaFindings(result.error, emitted.spans, document.grader.span)) diagnostics.push(d);
+  // The source map is made when it is first read (by the API commands, or for a schema issue):
+  // a second emission of the grader, recording spans, which a plain compile does not need.
+  let spans: (() => ReadonlyMap<string, Span>) | undefined;
+  const graderNode = document.grader;
+  if (graderNode && !diagnostics.some((d) => d.severity === "error")) {
+    const readFile = (call: CallValue) => context.fileOf(call);
+    const json = emitGrader(graderNode, { readFile, spans: false }).json;
+    let made: ReadonlyMap<string, Span> | undefined;
+    spans = () => (made ??= emitGrader(graderNode, { readFile }).spans);
+    // The table derived from the zod schemas gives zod's yes or no without loading zod, which
+    // is asked only for the issues of a no (and, in the tests, whether it agrees every time).
+    if (matches(schemaTable.graders[context.target], json, schemaTable.defs)) {
+      if (crossCheckSchemas() && !graderSchemasModule().graderSchema(context.target).safeParse(json).success) {
+        throw new Error(`the schema table accepts a ${context.target} grader zod rejects; run \`npm run build\``);
+      }
+      grader = json;
+    } else {
+      const result = graderSchemasModule().graderSchema(context.target).safeParse(json);
+      if (result.success && crossCheckSchemas()) throw new Error(`the schema table rejects a ${context.target} grader zod accepts; run \`npm run build\``);
+      if (result.success) grader = json;
+      else for (const d of schemaFindings(result.error, spans(), graderNode.span)) diagnostics.push(d);
+    }
   }
-  return { ...finish(document, diagnostics, options.filename), grader, sourceMap };
+  const empty: ReadonlyMap<string, Span> = new Map();
+  return {
+    ...finish(document, diagnostics, options.filename),
+    grader,
+    get sourceMap() {
+      return spans ? spans() : empty;
+    },
+  };
 }
 
 function schemaFindings(error: z.ZodError, spans: ReadonlyMap<string, Span>, fallback: Span): Diagnostic[] {

@@ -13,28 +13,41 @@ export type JsonObject = { [key: string]: Json };
 export interface EmitOptions {
   /** Reads a `file()` call's target (the checker already reported failures). */
   readonly readFile: (call: A.CallValue) => FileResult;
+  /** Record the spans (default true); compile() asks for them only when they are used. */
+  readonly spans?: boolean;
 }
 
 export interface Emitted {
   readonly json: JsonObject;
-  /** JSON pointer (`/graders/name/input`) → source span. */
+  /** JSON pointer (`/graders/name/input`) → source span; empty when `spans: false`. */
   readonly spans: ReadonlyMap<string, A.Span>;
 }
 
 /** Sets a key as an own property, so a key such as `__proto__` is kept like any other. */
 function setKey(target: JsonObject, key: string, value: Json): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
+/** A JSON pointer segment (RFC 6901): `~` → `~0`, `/` → `~1`. */
+const segment = (key: string): string => (key.includes("~") || key.includes("/") ? key.replaceAll("~", "~0").replaceAll("/", "~1") : key);
+
 /** A JSON pointer (RFC 6901): `["graders", "a/b", 0]` → `/graders/a~1b/0`. */
-export const jsonPointer = (path: readonly (string | number)[]): string =>
-  path.map((p) => `/${String(p).replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
+export const jsonPointer = (path: readonly (string | number)[]): string => {
+  let out = "";
+  for (const p of path) out += `/${segment(String(p))}`;
+  return out;
+};
 
 export function emitGrader(grader: A.Grader, options: EmitOptions): Emitted {
   const spans = new Map<string, A.Span>();
-  const note = (path: readonly (string | number)[], span: A.Span): void => void spans.set(jsonPointer(path), span);
+  const record = options.spans !== false;
+  // Paths are JSON pointers, built a segment at a time.
+  const note = (path: string, span: A.Span): void => void (record && spans.set(path, span));
+  const at = (path: string, key: string): string => (record ? `${path}/${segment(key)}` : "");
+  const atIndex = (path: string, i: number): string => (record ? `${path}/${i}` : "");
 
-  const value = (v: A.Value, path: (string | number)[]): Json => {
+  const value = (v: A.Value, path: string): Json => {
     note(path, v.span);
     switch (v.kind) {
       case "StringValue":
@@ -49,11 +62,14 @@ export function emitGrader(grader: A.Grader, options: EmitOptions): Emitted {
         return v.name;
       case "PathValue":
         return `{{${v.path}}}`;
-      case "ListValue":
-        return v.items.map((item, i) => value(item, [...path, i]));
+      case "ListValue": {
+        const out: Json[] = [];
+        for (let i = 0; i < v.items.length; i++) out.push(value(v.items[i]!, atIndex(path, i)));
+        return out;
+      }
       case "ObjectValue": {
         const out: JsonObject = {};
-        for (const entry of v.entries) setKey(out, entry.key.name, value(entry.value, [...path, entry.key.name]));
+        for (const entry of v.entries) setKey(out, entry.key.name, value(entry.value, at(path, entry.key.name)));
         return out;
       }
       case "CallValue":
@@ -68,7 +84,7 @@ export function emitGrader(grader: A.Grader, options: EmitOptions): Emitted {
     }
   };
 
-  const part = (call: A.CallValue, path: (string | number)[]): Json => {
+  const part = (call: A.CallValue, path: string): Json => {
     const name = call.callee.name;
     const spec = contentParts[name];
     const positional = call.args.filter((a) => !a.name);
@@ -76,45 +92,47 @@ export function emitGrader(grader: A.Grader, options: EmitOptions): Emitted {
     const out: JsonObject = { type: name };
     if (name === "input_audio") {
       const audio: JsonObject = {};
-      if (positional[0]) setKey(audio, "data", value(positional[0].value, [...path, "input_audio", "data"]));
+      if (positional[0]) setKey(audio, "data", value(positional[0].value, at(at(path, "input_audio"), "data")));
       const format = named.find((a) => a.name!.name === "format");
-      if (format) setKey(audio, "format", value(format.value, [...path, "input_audio", "format"]));
+      if (format) setKey(audio, "format", value(format.value, at(at(path, "input_audio"), "format")));
       setKey(out, "input_audio", audio);
-      for (const arg of named) if (arg.name!.name !== "format") setKey(out, arg.name!.name, value(arg.value, [...path, arg.name!.name]));
+      for (const arg of named) if (arg.name!.name !== "format") setKey(out, arg.name!.name, value(arg.value, at(path, arg.name!.name)));
       return out;
     }
     spec?.positional.forEach((key, i) => {
       const arg = positional[i];
-      if (arg) setKey(out, key, value(arg.value, [...path, key]));
+      if (arg) setKey(out, key, value(arg.value, at(path, key)));
     });
-    for (const arg of named) setKey(out, arg.name!.name, value(arg.value, [...path, arg.name!.name]));
+    for (const arg of named) setKey(out, arg.name!.name, value(arg.value, at(path, arg.name!.name)));
     return out;
   };
 
-  const content = (c: A.Value, path: (string | number)[]): Json => {
+  const content = (c: A.Value, path: string): Json => {
     if (c.kind === "ListValue") {
       note(path, c.span);
-      return c.items.map((item, i) => content(item, [...path, i]));
+      const out: Json[] = [];
+      for (let i = 0; i < c.items.length; i++) out.push(content(c.items[i]!, atIndex(path, i)));
+      return out;
     }
     return value(c, path);
   };
 
-  const message = (m: A.Message, path: (string | number)[]): JsonObject => {
+  const message = (m: A.Message, path: string): JsonObject => {
     note(path, m.span);
-    note([...path, "role"], m.role.span);
+    note(at(path, "role"), m.role.span);
     const out: JsonObject = {};
     if (m.typed) setKey(out, "type", "message");
     setKey(out, "role", m.role.name);
-    setKey(out, "content", content(m.content, [...path, "content"]));
+    setKey(out, "content", content(m.content, at(path, "content")));
     return out;
   };
 
-  const fieldValue = (f: A.FieldValue, path: (string | number)[]): Json => {
+  const fieldValue = (f: A.FieldValue, path: string): Json => {
     switch (f.kind) {
       case "GraderMap": {
         note(path, f.span);
         const out: JsonObject = {};
-        for (const entry of f.entries) setKey(out, entry.key.name, emit(entry.grader, [...path, entry.key.name]));
+        for (const entry of f.entries) setKey(out, entry.key.name, emit(entry.grader, at(path, entry.key.name)));
         return out;
       }
       case "Formula":
@@ -125,43 +143,44 @@ export function emitGrader(grader: A.Grader, options: EmitOptions): Emitted {
     }
   };
 
-  const emit = (g: A.Grader, path: (string | number)[]): JsonObject => {
+  const emit = (g: A.Grader, path: string): JsonObject => {
     note(path, g.span);
-    note([...path, "type"], g.type.span);
+    note(at(path, "type"), g.type.span);
     const out: JsonObject = { type: g.type.name };
     if (g.name) {
       setKey(out, "name", g.name.value);
-      note([...path, "name"], g.name.span);
+      note(at(path, "name"), g.name.span);
     }
     const body = g.body;
     if (body.kind === "CompareForm") {
-      setKey(out, "input", value(body.input, [...path, "input"]));
-      setKey(out, "reference", value(body.reference, [...path, "reference"]));
+      setKey(out, "input", value(body.input, at(path, "input")));
+      setKey(out, "reference", value(body.reference, at(path, "reference")));
       setKey(out, "operation", body.operation.name);
-      note([...path, "operation"], body.operation.span);
+      note(at(path, "operation"), body.operation.span);
     } else if (body.kind === "CallForm") {
       const [input, reference] = body.args;
-      if (input) setKey(out, "input", value(input, [...path, "input"]));
-      if (reference) setKey(out, "reference", value(reference, [...path, "reference"]));
+      if (input) setKey(out, "input", value(input, at(path, "input")));
+      if (reference) setKey(out, "reference", value(reference, at(path, "reference")));
       setKey(out, "evaluation_metric", body.metric.name);
-      note([...path, "evaluation_metric"], body.metric.span);
+      note(at(path, "evaluation_metric"), body.metric.span);
     } else {
       let messages: JsonObject[] | undefined;
       for (const member of body.members) {
         if (member.kind === "Message") {
+          const input = at(path, "input");
           if (!messages) {
             messages = [];
             setKey(out, "input", messages);
-            note([...path, "input"], member.span);
+            note(input, member.span);
           }
-          messages.push(message(member, [...path, "input", messages.length]));
+          messages.push(message(member, atIndex(input, messages.length)));
         } else {
-          setKey(out, member.key.name, fieldValue(member.value, [...path, member.key.name]));
+          setKey(out, member.key.name, fieldValue(member.value, at(path, member.key.name)));
         }
       }
     }
     return out;
   };
 
-  return { json: emit(grader, []), spans };
+  return { json: emit(grader, ""), spans };
 }

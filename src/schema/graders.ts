@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { provideGraderSchemas } from "./lazy.js";
+import { refinements } from "./refinements.js";
 
 /*
  * The grader JSON, as the service accepts it: the one truth about the wire format. The checker
@@ -7,6 +9,10 @@ import { z } from "zod";
  *
  * Objects are loose: the service tolerates fields it does not document (`pass_threshold` on an
  * RFT sub-grader, Azure's `invalid_grade`), and a round trip keeps them. The checker reports them.
+ *
+ * The checker and compile() do not load zod (it costs more start-up time than the rest of a
+ * `grade check`): they read src/schema/table.ts, which the build derives from these schemas
+ * (src/schema/derive.ts) and a test keeps equal to them. Change these, then run `npm run build`.
  */
 
 export const targets = ["rft", "evals"] as const;
@@ -62,7 +68,7 @@ export const SamplingParams = z.looseObject({
 
 const Range = z
   .tuple([z.number(), z.number()])
-  .refine(([low, high]) => low < high, { message: "range must be two increasing numbers" });
+  .refine(refinements.increasing, { message: "range must be two increasing numbers" });
 
 const name = z.string().optional();
 
@@ -143,3 +149,5 @@ export type RftGrader = z.infer<GraderSchemas["Grader"]>;
 export type SubGrader = z.infer<GraderSchemas["SubGrader"]>;
 export type MessageJson = z.infer<typeof Message>;
 export type ContentPartJson = z.infer<typeof ContentPart>;
+
+provideGraderSchemas({ graderSchema });
