@@ -57,8 +57,17 @@ export class CheckContext {
   ) {
     this.target = options.target ?? targetPragma(document) ?? "rft";
     this.namespaces = namespacesOf(document);
+    // The graders in walk order: a grader, then those of its `graders` maps (the only place a
+    // grader can be), depth first. Nothing else of the tree needs visiting for them.
     const graders: A.Grader[] = [];
-    if (document.grader) A.walk(document.grader, (node) => void (node.kind === "Grader" && graders.push(node)));
+    const collect = (grader: A.Grader): void => {
+      graders.push(grader);
+      if (grader.body.kind !== "BlockBody") return;
+      for (const member of grader.body.members) {
+        if (member.kind === "Field" && member.value?.kind === "GraderMap") for (const entry of member.value.entries) if (entry.grader) collect(entry.grader);
+      }
+    };
+    if (document.grader) collect(document.grader);
     this.graders = graders;
   }
 
@@ -235,4 +244,67 @@ export interface Rule {
   readonly meta: RuleMeta;
   /** Returns the visitor of the rule; it reports through `report` and never throws. */
   create(context: CheckContext, report: (report: Report) => void): Visitor;
+  /**
+   * The rule keeps no state of its own between the calls of its visitor, and reads the context
+   * only in them (not in `create`): one visitor then serves every document, created once with a
+   * context that stands for the document being checked. Saves making the visitor per document.
+   */
+  readonly shared?: boolean;
+}
+
+/**
+ * What a shared rule's visitor sees as its context: the context of the document being checked,
+ * member for member (the compiler keeps the list complete).
+ */
+export class CurrentContext implements Pick<CheckContext, keyof CheckContext> {
+  current: CheckContext | undefined;
+  private get now(): CheckContext {
+    if (!this.current) throw new Error("a shared rule ran outside checkDocument");
+    return this.current;
+  }
+  get target(): Target {
+    return this.now.target;
+  }
+  get namespaces(): Namespaces {
+    return this.now.namespaces;
+  }
+  get graders(): readonly A.Grader[] {
+    return this.now.graders;
+  }
+  get document(): A.Document {
+    return this.now.document;
+  }
+  get text(): string {
+    return this.now.text;
+  }
+  get options(): CheckOptions {
+    return this.now.options;
+  }
+  get hasSyntaxErrors(): boolean {
+    return this.now.hasSyntaxErrors;
+  }
+  parentOf(grader: A.Grader): A.Grader | undefined {
+    return this.now.parentOf(grader);
+  }
+  offsetsOf(node: A.StringValue): readonly number[] {
+    return this.now.offsetsOf(node);
+  }
+  spanInString(node: A.Value, start: number, end: number): A.Span {
+    return this.now.spanInString(node, start, end);
+  }
+  templateStrings(): readonly TemplateString[] {
+    return this.now.templateStrings();
+  }
+  formulaOf(multi: A.Grader): FormulaInfo | undefined {
+    return this.now.formulaOf(multi);
+  }
+  fileOf(call: A.CallValue): FileResult {
+    return this.now.fileOf(call);
+  }
+  pythonSourceOf(grader: A.Grader): { text: string; node: A.Value; fromFile: boolean } | undefined {
+    return this.now.pythonSourceOf(grader);
+  }
+  isKnownKind(grader: A.Grader): boolean {
+    return this.now.isKnownKind(grader);
+  }
 }

@@ -18,21 +18,21 @@ const ANY: Shape = { kind: "any" };
 const STRING: Shape = { kind: "scalar", name: "string" };
 const obj = (fields: Record<string, Shape>): Shape => ({ kind: "object", fields: new Map(Object.entries(fields)) });
 
-/** The `sample` fields the service documents (the python grader's first argument). */
+const OUTPUT_TOOLS: Shape = {
+  kind: "list",
+  element: obj({ id: STRING, type: STRING, function: obj({ name: STRING, arguments: STRING }) }),
+};
+const CHOICES: Shape = { kind: "list", element: ANY };
+const OUTPUT_AUDIO: Shape = obj({ data: STRING, transcript: STRING });
+
+/** The `sample` fields the service documents (the python grader's first argument). A new map each time; the shapes are shared. */
 export function builtinSample(outputJson: Shape = ANY): Map<string, Shape> {
-  return new Map<string, Shape>([
-    ["output_text", STRING],
-    ["output_json", outputJson],
-    [
-      "output_tools",
-      {
-        kind: "list",
-        element: obj({ id: STRING, type: STRING, function: obj({ name: STRING, arguments: STRING }) }),
-      },
-    ],
-    ["choices", { kind: "list", element: ANY }],
-    ["output_audio", obj({ data: STRING, transcript: STRING })],
-  ]);
+  return new Map<string, Shape>()
+    .set("output_text", STRING)
+    .set("output_json", outputJson)
+    .set("output_tools", OUTPUT_TOOLS)
+    .set("choices", CHOICES)
+    .set("output_audio", OUTPUT_AUDIO);
 }
 
 export function shapeOf(type: TypeExpr): Shape {
@@ -43,8 +43,11 @@ export function shapeOf(type: TypeExpr): Shape {
       return STRING;
     case "ListType":
       return { kind: "list", element: shapeOf(type.element) };
-    case "ObjectType":
-      return { kind: "object", fields: new Map(type.fields.map((f) => [f.key.name, shapeOf(f.type)])) };
+    case "ObjectType": {
+      const fields = new Map<string, Shape>();
+      for (const f of type.fields) fields.set(f.key.name, shapeOf(f.type));
+      return { kind: "object", fields };
+    }
     case "UnionType":
       return { kind: "union", members: type.members.map(shapeOf) };
   }

@@ -27,22 +27,59 @@ export interface TemplateProblem {
 /** The fields of `sample` the service fills (see `builtinSample` in namespaces.ts). */
 const SAMPLE_FIELDS: readonly string[] = ["output_text", "output_json", "output_tools", "choices", "output_audio"];
 
-const PATH = /^([A-Za-z_][A-Za-z0-9_]*)((?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*)$/;
-const SEGMENT = /\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]/g;
+const isNameStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isNameChar = (c: number): boolean => isNameStart(c) || (c >= 48 && c <= 57);
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
-/** Parses a template path (`item.a[0].b`) into namespace and segments. */
+/**
+ * Parses a template path (`item.a[0].b`) into namespace and segments: a name, then `.name` or
+ * `[digits]` segments, nothing else (`^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\d+\])*$`, scanned by hand).
+ */
 export function parseTemplatePath(path: string): { namespace: string; segments: PathSegment[] } | undefined {
-  const m = PATH.exec(path);
-  if (!m) return undefined;
+  const n = path.length;
+  if (n === 0 || !isNameStart(path.charCodeAt(0))) return undefined;
+  let i = 1;
+  while (i < n && isNameChar(path.charCodeAt(i))) i++;
+  const namespace = path.slice(0, i);
   const segments: PathSegment[] = [];
-  for (const s of m[2]!.matchAll(SEGMENT)) {
-    segments.push(s[1] !== undefined ? { kind: "field", name: s[1] } : { kind: "index", index: Number(s[2]) });
+  while (i < n) {
+    const c = path.charCodeAt(i);
+    if (c === 46) {
+      // `.name`
+      const start = i + 1;
+      if (start >= n || !isNameStart(path.charCodeAt(start))) return undefined;
+      let end = start + 1;
+      while (end < n && isNameChar(path.charCodeAt(end))) end++;
+      segments.push({ kind: "field", name: path.slice(start, end) });
+      i = end;
+    } else if (c === 91) {
+      // `[digits]`
+      const start = i + 1;
+      let end = start;
+      while (end < n && isDigit(path.charCodeAt(end))) end++;
+      if (end === start || path.charCodeAt(end) !== 93) return undefined;
+      segments.push({ kind: "index", index: Number(path.slice(start, end)) });
+      i = end + 1;
+    } else return undefined;
   }
-  return { namespace: m[1]!, segments };
+  return { namespace, segments };
 }
 
 export function printTemplatePath(namespace: string, segments: readonly PathSegment[]): string {
   return namespace + segments.map((s) => (s.kind === "field" ? `.${s.name}` : `[${s.index}]`)).join("");
+}
+
+/** How many `}` start at `from`. */
+function closersAt(text: string, from: number): number {
+  let end = from;
+  while (text.charCodeAt(end) === 125) end++;
+  return end - from;
+}
+
+/** The first `brace` at or after `from`; the text's length when there is none. */
+function braceAt(text: string, brace: string, from: number): number {
+  const at = text.indexOf(brace, from);
+  return at < 0 ? text.length : at;
 }
 
 /** Finds every `{{ ... }}` in a string, with the problems of the malformed ones. */
@@ -53,15 +90,18 @@ export function scanTemplates(text: string): { refs: TemplateRef[]; problems: Te
   // the open ones, so the `}` that close them are not taken for extra template braces.
   let depth = 0;
   let i = 0;
-  const closers = (from: number): number => {
-    let end = from;
-    while (text[end] === "}") end++;
-    return end - from;
-  };
-  while (i < text.length) {
-    const c = text[i];
-    if (c === "}") {
-      const run = closers(i);
+  const n = text.length;
+  // The next `{` and `}` at or after `i` (n when none): the text between braces is skipped whole.
+  let nextOpen = -1;
+  let nextClose = -1;
+  while (i < n) {
+    if (nextOpen < i) nextOpen = braceAt(text, "{", i);
+    if (nextClose < i) nextClose = braceAt(text, "}", i);
+    i = nextOpen < nextClose ? nextOpen : nextClose;
+    if (i >= n) break;
+    const c = text.charCodeAt(i);
+    if (c === 125) {
+      const run = closersAt(text, i);
       const excess = run - Math.min(run, depth);
       depth -= run - excess;
       if (excess >= 2) {
@@ -70,12 +110,12 @@ export function scanTemplates(text: string): { refs: TemplateRef[]; problems: Te
       i += run;
       continue;
     }
-    if (c !== "{") {
+    if (c !== 123) {
       i++;
       continue;
     }
     let j = i;
-    while (text[j] === "{") j++;
+    while (text.charCodeAt(j) === 123) j++; // `{`
     if (j - i === 1) {
       depth++;
       i = j;
@@ -92,7 +132,7 @@ export function scanTemplates(text: string): { refs: TemplateRef[]; problems: Te
       break;
     }
     let after = close + 2;
-    const trailing = Math.min(closers(after), j - i - 2);
+    const trailing = Math.min(closersAt(text, after), j - i - 2);
     if (trailing > 0) {
       // `{{{item.a}}}`: Mustache's unescaped form; the service substitutes only `{{ }}`.
       after += trailing;
@@ -124,8 +164,8 @@ export function scanTemplates(text: string): { refs: TemplateRef[]; problems: Te
       });
     } else {
       const parsed = parseTemplatePath(path);
-      const compact = path.replace(/\s*([.[\]])\s*/g, "$1");
       if (!parsed) {
+        const compact = path.replace(/\s*([.[\]])\s*/g, "$1");
         problems.push({
           message: `\`{{${inner}}}\` is not a template path; write \`namespace.field\`, with \`[n]\` for list items`,
           start: j - 2,
@@ -153,7 +193,7 @@ export function scanTemplates(text: string): { refs: TemplateRef[]; problems: Te
         refs.push({ path, namespace: parsed.namespace, segments: parsed.segments, start: pathStart, end: pathEnd });
       }
     }
-    const run = closers(after);
+    const run = closersAt(text, after);
     const excess = run - Math.min(run, depth);
     depth -= run - excess;
     if (excess > 0) {

@@ -5,6 +5,7 @@ import type { Rule } from "../context.js";
  * streams the file; this entry documents them in the catalog.
  */
 export const datasetRule: Rule = {
+  shared: true,
   meta: {
     id: "dataset",
     severity: "error",

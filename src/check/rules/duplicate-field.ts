@@ -6,18 +6,37 @@ interface Named {
   readonly span: Span;
 }
 
-function duplicates(keys: readonly Named[], what: string, consequence: string, report: (r: Report) => void): void {
+function duplicates(keys: readonly (Named | undefined)[], what: string, consequence: string, report: (r: Report) => void): void {
+  const n = keys.length;
+  if (n < 2) return;
+  const found = (key: Named, first: Named): void =>
+    report({
+      message: `${what} \`${key.name}\` is given twice; ${consequence}`,
+      span: key.span,
+      related: [{ message: "first given here", span: first.span }],
+      suggestion: "remove one of them",
+    });
+  if (n <= 16) {
+    // Few keys (the usual case): compare each with those before it, allocating nothing.
+    for (let j = 1; j < n; j++) {
+      const key = keys[j];
+      if (!key) continue;
+      for (let i = 0; i < j; i++) {
+        const first = keys[i];
+        if (first && first.name === key.name) {
+          found(key, first);
+          break;
+        }
+      }
+    }
+    return;
+  }
   const seen = new Map<string, Named>();
   for (const key of keys) {
+    if (!key) continue;
     const first = seen.get(key.name);
-    if (first) {
-      report({
-        message: `${what} \`${key.name}\` is given twice; ${consequence}`,
-        span: key.span,
-        related: [{ message: "first given here", span: first.span }],
-        suggestion: "remove one of them",
-      });
-    } else seen.set(key.name, key);
+    if (first) found(key, first);
+    else seen.set(key.name, key);
   }
 }
 
@@ -25,6 +44,7 @@ const JSON_KEEPS_ONE = "JSON keeps only one of them";
 
 /** The same key twice in one object would silently lose one value in the JSON. */
 export const duplicateFieldRule: Rule = {
+  shared: true,
   meta: {
     id: "duplicate-field",
     severity: "error",
@@ -36,7 +56,7 @@ export const duplicateFieldRule: Rule = {
       switch (node.kind) {
         case "BlockBody":
           duplicates(
-            node.members.flatMap((m) => (m.kind === "Field" ? [m.key] : [])),
+            node.members.map((m) => (m.kind === "Field" ? m.key : undefined)),
             "the field",
             JSON_KEEPS_ONE,
             report,
@@ -57,7 +77,7 @@ export const duplicateFieldRule: Rule = {
         case "CallValue":
           // Named arguments are keys of the content part (`detail: high`).
           duplicates(
-            node.args.flatMap((a) => (a.name ? [a.name] : [])),
+            node.args.map((a) => a.name),
             "the argument",
             JSON_KEEPS_ONE,
             report,

@@ -3,6 +3,7 @@ import { stringOf, type Rule } from "../context.js";
 
 /** A label listed twice in `labels` or `passing_labels` is at best noise, at worst a typo for another. */
 export const duplicateLabelRule: Rule = {
+  shared: true,
   meta: {
     id: "duplicate-label",
     severity: "error",

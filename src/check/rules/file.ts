@@ -2,6 +2,7 @@ import type { Rule } from "../context.js";
 
 /** `file()` must name a readable file inside the project: a grader cannot read anything else. */
 export const fileRule: Rule = {
+  shared: true,
   meta: {
     id: "file",
     severity: "error",

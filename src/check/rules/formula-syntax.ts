@@ -3,6 +3,7 @@ import type { Rule } from "../context.js";
 
 /** A `calculate_output` the service cannot parse fails with `formula_parse_error` on every row. */
 export const formulaSyntaxRule: Rule = {
+  shared: true,
   meta: {
     id: "formula-syntax",
     severity: "error",

@@ -1,10 +1,12 @@
 import { distance } from "fastest-levenshtein";
 import type { Identifier, Value } from "../../syntax/ast.js";
 import { fieldOf } from "../../syntax/ast.js";
-import { AudioFormat, EvaluationMetric, ImageDetail, ReasoningEffort, Role, StringCheckOperation } from "../../schema/graders.js";
+import { schemaTable } from "../../schema/table.js";
 import { stringOf, type Report, type Rule } from "../context.js";
 import { fieldsOfKind, isGraderKind, modelKinds, targetsWithField } from "../kinds.js";
 import { didYouMean, listOf } from "../suggest.js";
+
+const { AudioFormat, EvaluationMetric, ImageDetail, ReasoningEffort, Role, StringCheckOperation } = schemaTable.enums;
 
 /** Words people write for an operation, from other tools and languages. */
 const OPERATION_SYNONYMS: Readonly<Record<string, string>> = {
@@ -62,6 +64,7 @@ function checkEnum(what: string, node: Value | Identifier | undefined, allowed: 
 
 /** Values of the JSON's enums: operation, metric, role, reasoning effort, image detail, audio format. */
 export const invalidEnumRule: Rule = {
+  shared: true,
   meta: {
     id: "invalid-enum",
     severity: "error",
@@ -71,27 +74,27 @@ export const invalidEnumRule: Rule = {
   create: (ctx, report) => ({
     Grader(grader) {
       const body = grader.body;
-      if (body.kind === "CompareForm") checkEnum("operation", body.operation, StringCheckOperation.options, report, { synonyms: OPERATION_SYNONYMS });
-      if (body.kind === "CallForm") checkEnum("evaluation metric", body.metric, EvaluationMetric.options, report);
+      if (body.kind === "CompareForm") checkEnum("operation", body.operation, StringCheckOperation, report, { synonyms: OPERATION_SYNONYMS });
+      if (body.kind === "CallForm") checkEnum("evaluation metric", body.metric, EvaluationMetric, report);
       // On a kind without them these are unknown fields, kept as written (`unknown-field` warns).
       const has = (field: string): boolean => isGraderKind(grader.type.name) && targetsWithField(grader.type.name, field).length > 0;
       const operation = has("operation") ? fieldOf(grader, "operation")?.value : undefined;
       if (operation && operation.kind !== "GraderMap" && operation.kind !== "Formula") {
-        checkEnum("operation", operation, StringCheckOperation.options, report, { synonyms: OPERATION_SYNONYMS });
+        checkEnum("operation", operation, StringCheckOperation, report, { synonyms: OPERATION_SYNONYMS });
       }
       const metric = has("evaluation_metric") ? fieldOf(grader, "evaluation_metric")?.value : undefined;
       if (metric && metric.kind !== "GraderMap" && metric.kind !== "Formula") {
-        checkEnum("evaluation metric", metric, EvaluationMetric.options, report);
+        checkEnum("evaluation metric", metric, EvaluationMetric, report);
       }
       const sampling = has("sampling_params") ? fieldOf(grader, "sampling_params")?.value : undefined;
       if (sampling?.kind === "ObjectValue") {
         const effort = sampling.entries.find((e) => e.key.name === "reasoning_effort");
-        if (effort) checkEnum("reasoning effort", effort.value, ReasoningEffort.options, report, { nullable: true });
+        if (effort) checkEnum("reasoning effort", effort.value, ReasoningEffort, report, { nullable: true });
       }
     },
     Message(message) {
       if (!message.role) return;
-      if ((Role.options as readonly string[]).includes(message.role.name)) return;
+      if (Role.includes(message.role.name)) return;
       // A role the parser recovered from a syntax error (a quoted string, a keyword) is no role.
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(message.role.name)) return;
       const grader = ctx.graders.find((g) => g.body.kind === "BlockBody" && g.body.members.includes(message));
@@ -107,12 +110,12 @@ export const invalidEnumRule: Rule = {
         return;
       }
       // Other kinds have no messages at all; `unknown-field` says so.
-      if (modelKinds.has(kind)) checkEnum("message role", message.role, Role.options, report);
+      if (modelKinds.has(kind)) checkEnum("message role", message.role, Role, report);
     },
     CallValue(call) {
       for (const arg of call.args) {
-        if (call.callee.name === "input_image" && arg.name?.name === "detail") checkEnum("image detail", arg.value, ImageDetail.options, report);
-        if (call.callee.name === "input_audio" && arg.name?.name === "format") checkEnum("audio format", arg.value, AudioFormat.options, report);
+        if (call.callee.name === "input_image" && arg.name?.name === "detail") checkEnum("image detail", arg.value, ImageDetail, report);
+        if (call.callee.name === "input_audio" && arg.name?.name === "format") checkEnum("audio format", arg.value, AudioFormat, report);
       }
     },
   }),

@@ -1,4 +1,3 @@
-import type { ZodType } from "zod";
 import type { CallValue, Field, Grader, Node, ObjectEntry, Value } from "../../syntax/ast.js";
 import { fieldOf, fieldsOf } from "../../syntax/ast.js";
 import type { CheckContext, Report, Rule } from "../context.js";
@@ -47,21 +46,6 @@ const isString = (value: Value): boolean => value.kind === "StringValue" || valu
 
 /** Present: the parser leaves a value out when it recovers from a syntax error (already reported). */
 const present = <T>(value: T | undefined): value is T => value !== undefined && value !== null;
-
-/** The JSON type a field's schema asks for, when it is a plain one this rule checks. */
-function expectedType(schema: ZodType): { type: "string" | "number" | "strings"; nullable: boolean } | undefined {
-  let def = (schema as unknown as { _zod: { def: { type: string; innerType?: ZodType; element?: ZodType } } })._zod.def;
-  let nullable = false;
-  while (def.innerType && (def.type === "optional" || def.type === "nullable")) {
-    nullable ||= def.type === "nullable";
-    def = (def.innerType as unknown as { _zod: { def: typeof def } })._zod.def;
-  }
-  if (def.type === "string" || def.type === "number") return { type: def.type, nullable };
-  if (def.type === "array" && def.element && (def.element as unknown as { _zod: { def: { type: string } } })._zod.def.type === "string") {
-    return { type: "strings", nullable };
-  }
-  return undefined;
-}
 
 function checkSampling(entry: ObjectEntry, report: (r: Report) => void): void {
   const v = entry.value;
@@ -222,7 +206,8 @@ function checkFieldTypes(ctx: CheckContext, grader: Grader, report: (r: Report) 
     if (value.kind === "CallValue" || value.kind === "RangeValue" || value.kind === "ToleranceValue") continue; // reported below
     // The field's schema for this target, or for the target that has it (`pass_threshold` on rft).
     const info = fieldsOfKind(kind, ctx.target).get(name) ?? targetsWithField(kind, name).map((t) => fieldsOfKind(kind, t).get(name)).find((f) => f);
-    const expected = info && expectedType(info.schema);
+    // The JSON type the field's schema asks for, when it is a plain one this rule checks.
+    const expected = info?.expected;
     if (!expected || (expected.nullable && value.kind === "NullValue")) continue;
     if (expected.type === "string") checkString(name, value, report, expected.nullable);
     else if (expected.type === "number") {
@@ -269,6 +254,7 @@ function hasField(grader: Grader, field: string): boolean {
 
 /** Values the service rejects although their type is right, and constructs that are no JSON value. */
 export const invalidValueRule: Rule = {
+  shared: true,
   meta: {
     id: "invalid-value",
     severity: "error",

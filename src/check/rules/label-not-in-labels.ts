@@ -4,6 +4,7 @@ import { didYouMean } from "../suggest.js";
 
 /** `passing_labels` must be a subset of `labels`: a passing label the model can never choose is a bug. */
 export const labelNotInLabelsRule: Rule = {
+  shared: true,
   meta: {
     id: "label-not-in-labels",
     severity: "error",

@@ -2,6 +2,7 @@ import type { Rule } from "../context.js";
 
 /** A `{{ }}` the service cannot substitute fails every row at training time. */
 export const malformedTemplateRule: Rule = {
+  shared: true,
   meta: {
     id: "malformed-template",
     severity: "error",

@@ -1,7 +1,7 @@
 import { fieldsOf, messagesOf } from "../../syntax/ast.js";
-import { Role, targets } from "../../schema/graders.js";
+import { schemaTable } from "../../schema/table.js";
 import type { Rule } from "../context.js";
-import { fieldsOfKind, isGraderKind, modelKinds } from "../kinds.js";
+import { fieldsOfKind, isGraderKind, modelKinds, targets } from "../kinds.js";
 import { closest } from "../suggest.js";
 
 const HINTS: Readonly<Record<string, string>> = {
@@ -21,6 +21,7 @@ const MESSAGE_HINT = 'add at least one message, such as `user "Score this: {{sam
 
 /** A field the kind requires is absent (fields required only by one target are the `target` rule's). */
 export const missingFieldRule: Rule = {
+  shared: true,
   meta: {
     id: "missing-field",
     severity: "error",
@@ -31,23 +32,32 @@ export const missingFieldRule: Rule = {
     Grader(grader) {
       const kind = grader.type.name;
       if (!isGraderKind(kind) || grader.body.kind !== "BlockBody" || ctx.hasSyntaxErrors) return;
-      const given = new Set(fieldsOf(grader).map((f) => f.key.name));
-      const messages = messagesOf(grader);
-      // A message written as a field (`user: "..."`) is reported by `unknown-field`.
-      const roleFields = fieldsOf(grader).some((f) => (Role.options as readonly string[]).includes(f.key.name));
-      if (modelKinds.has(kind) && (messages.length > 0 || roleFields)) given.add("input");
-      // `model "x"`: a field written without its colon is a message to the parser; `invalid-enum`
-      // reports the missing colon, so the field is not reported missing as well.
-      for (const m of messages) if (m.role) given.add(m.role.name);
       const known = fieldsOfKind(kind, ctx.target);
-      const misspelt = new Set(
-        fieldsOf(grader)
-          .filter((f) => !known.has(f.key.name))
-          .map((f) => closest(f.key.name, known.keys()))
-          .filter((n): n is string => n !== undefined),
-      );
+      // What was given, and the required fields some unknown field misspells: made on first need.
+      let given: Set<string> | undefined;
+      let misspelt: Set<string> | undefined;
+      const givenFields = (): Set<string> => {
+        const out = new Set(fieldsOf(grader).map((f) => f.key.name));
+        const messages = messagesOf(grader);
+        // A message written as a field (`user: "..."`) is reported by `unknown-field`.
+        const roleFields = fieldsOf(grader).some((f) => schemaTable.enums.Role.includes(f.key.name));
+        if (modelKinds.has(kind) && (messages.length > 0 || roleFields)) out.add("input");
+        // `model "x"`: a field written without its colon is a message to the parser; `invalid-enum`
+        // reports the missing colon, so the field is not reported missing as well.
+        for (const m of messages) if (m.role) out.add(m.role.name);
+        return out;
+      };
       for (const field of known.values()) {
-        if (!field.required || given.has(field.name) || misspelt.has(field.name)) continue;
+        if (!field.required) continue;
+        given ??= givenFields();
+        if (given.has(field.name)) continue;
+        misspelt ??= new Set(
+          fieldsOf(grader)
+            .filter((f) => !known.has(f.key.name))
+            .map((f) => closest(f.key.name, known.keys()))
+            .filter((n): n is string => n !== undefined),
+        );
+        if (misspelt.has(field.name)) continue;
         const everywhere = targets.every((t) => fieldsOfKind(kind, t).get(field.name)?.required);
         if (!everywhere) continue;
         const messagesInput = field.name === "input" && modelKinds.has(kind);

@@ -3,6 +3,7 @@ import type { Rule } from "../context.js";
 
 /** The API types require a name; the service accepts graders without one, so this only warns. */
 export const missingNameRule: Rule = {
+  shared: true,
   meta: {
     id: "missing-name",
     severity: "warning",

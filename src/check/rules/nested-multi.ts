@@ -2,6 +2,7 @@ import type { Rule } from "../context.js";
 
 /** "You cannot nest one multigrader inside another" (the service's graders guide). */
 export const nestedMultiRule: Rule = {
+  shared: true,
   meta: {
     id: "nested-multi",
     severity: "error",

@@ -3,6 +3,7 @@ import { gradeFunctionProblem } from "../python.js";
 
 /** The service calls `grade(sample, item)`: without it every sample scores 0. */
 export const pythonGradeFunctionRule: Rule = {
+  shared: true,
   meta: {
     id: "python-grade-function",
     severity: "error",

@@ -4,6 +4,7 @@ export const PYTHON_SOURCE_LIMIT = 256 * 1024;
 
 /** The service refuses python sources of 256 kB or more. */
 export const pythonSizeRule: Rule = {
+  shared: true,
   meta: {
     id: "python-size",
     severity: "error",

@@ -2,6 +2,7 @@ import type { Rule } from "../context.js";
 
 /** Parse errors are reported by the parser (src/syntax); this entry documents them in the catalog. */
 export const syntaxRule: Rule = {
+  shared: true,
   meta: {
     id: "syntax",
     severity: "error",

@@ -4,6 +4,7 @@ import { didYouMean } from "../suggest.js";
 
 /** The rft and evals targets accept different graders (LANGUAGE.md, "Targets"). */
 export const targetRule: Rule = {
+  shared: true,
   meta: {
     id: "target",
     severity: "error",

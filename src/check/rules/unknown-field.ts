@@ -1,10 +1,10 @@
-import { fieldsOf, type Grader } from "../../syntax/ast.js";
+import { fieldOf, fieldsOf, type Grader } from "../../syntax/ast.js";
 import type { Rule } from "../context.js";
 import { fieldsOfKind, isGraderKind, modelKinds, targetsWithField } from "../kinds.js";
 import { closest } from "../suggest.js";
 
-/** The keys `sampling_params` has; read from the schema so they stay in step with it. */
-import { Role, SamplingParams } from "../../schema/graders.js";
+/** The message roles and the keys `sampling_params` has, read from the schema (through its table). */
+import { schemaTable } from "../../schema/table.js";
 
 /**
  * A field the kind does not have for the target. It is kept in the JSON (the service tolerates
@@ -12,6 +12,7 @@ import { Role, SamplingParams } from "../../schema/graders.js";
  * like a misspelling of a required field that is missing, it is an error.
  */
 export const unknownFieldRule: Rule = {
+  shared: true,
   meta: {
     id: "unknown-field",
     severity: "warning",
@@ -23,15 +24,16 @@ export const unknownFieldRule: Rule = {
       const kind = grader.type.name;
       if (!isGraderKind(kind)) return;
       const known = fieldsOfKind(kind, ctx.target);
-      const given = new Set(fieldsOf(grader).map((f) => f.key.name));
-      for (const field of fieldsOf(grader)) {
+      const fields = fieldsOf(grader);
+      let given: Set<string> | undefined; // made when a field is unknown
+      for (const field of fields) {
         const name = field.key.name;
         if (known.has(name)) continue;
         if (name === "type") {
           report({ message: "`type` comes from the grader kind written before the name; remove this field", span: field.key.span, severity: "error" });
           continue;
         }
-        if (modelKinds.has(kind) && (Role.options as readonly string[]).includes(name)) {
+        if (modelKinds.has(kind) && schemaTable.enums.Role.includes(name)) {
           // `user: "..."` or `user { ... }`: meant as a message, kept as a field the service ignores.
           const colon = ctx.text.slice(field.key.span.end).trimStart().startsWith(":");
           report({
@@ -53,6 +55,7 @@ export const unknownFieldRule: Rule = {
           continue;
         }
         const near = closest(name, known.keys());
+        given ??= new Set(fields.map((f) => f.key.name));
         const misspeltRequired = near !== undefined && known.get(near)!.required && !given.has(near);
         report({
           message: misspeltRequired
@@ -78,9 +81,9 @@ export const unknownFieldRule: Rule = {
         }
       }
       // On a kind without `sampling_params` the whole field is reported above; its keys are not.
-      const sampling = targetsWithField(kind, "sampling_params").length > 0 ? fieldsOf(grader).find((f) => f.key.name === "sampling_params")?.value : undefined;
+      const sampling = targetsWithField(kind, "sampling_params").length > 0 ? fieldOf(grader, "sampling_params")?.value : undefined;
       if (sampling?.kind === "ObjectValue") {
-        const keys = Object.keys(SamplingParams.shape);
+        const keys = schemaTable.samplingParams;
         for (const entry of sampling.entries) {
           if (keys.includes(entry.key.name)) continue;
           const near = closest(entry.key.name, keys);

@@ -5,6 +5,7 @@ import { didYouMean, listOf } from "../suggest.js";
 
 /** The service documents eight formula functions; anything else is a `formula_parse_error`. */
 export const unknownFunctionRule: Rule = {
+  shared: true,
   meta: {
     id: "unknown-function",
     severity: "error",

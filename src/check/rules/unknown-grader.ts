@@ -5,6 +5,7 @@ import { didYouMean, listOf } from "../suggest.js";
 
 /** Formula names are the keys of `graders` (not the sub-graders' `name`s). */
 export const unknownGraderRule: Rule = {
+  shared: true,
   meta: {
     id: "unknown-grader",
     severity: "error",

@@ -4,6 +4,7 @@ import { didYouMean, listOf } from "../suggest.js";
 
 /** A grader header names a kind the service does not have; nothing else about it can be checked. */
 export const unknownKindRule: Rule = {
+  shared: true,
   meta: {
     id: "unknown-kind",
     severity: "error",

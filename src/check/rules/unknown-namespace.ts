@@ -25,6 +25,7 @@ const MEANT: Readonly<Record<string, string>> = {
 
 /** The service substitutes only `item.*` and `sample.*`. */
 export const unknownNamespaceRule: Rule = {
+  shared: true,
   meta: {
     id: "unknown-namespace",
     severity: "error",

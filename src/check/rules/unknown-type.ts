@@ -5,6 +5,7 @@ export const TYPE_NAMES = ["string", "number", "integer", "boolean", "any", "nul
 
 /** A declared shape with a misspelt type would check every template against the wrong shape. */
 export const unknownTypeRule: Rule = {
+  shared: true,
   meta: {
     id: "unknown-type",
     severity: "error",

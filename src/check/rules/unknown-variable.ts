@@ -8,6 +8,7 @@ import { builtinSample } from "../namespaces.js";
  * `output_json`), do not have: at training time that is `invalid_variable_error`.
  */
 export const unknownVariableRule: Rule = {
+  shared: true,
   meta: {
     id: "unknown-variable",
     severity: "error",

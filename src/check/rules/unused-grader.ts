@@ -5,6 +5,7 @@ import { closest } from "../suggest.js";
 
 /** A sub-grader the formula never reads still runs (and costs) on every sample. */
 export const unusedGraderRule: Rule = {
+  shared: true,
   meta: {
     id: "unused-grader",
     severity: "warning",

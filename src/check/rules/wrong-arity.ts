@@ -3,6 +3,7 @@ import type { Rule } from "../context.js";
 
 /** `min`/`max` take two or more arguments, the other functions exactly one. */
 export const wrongArityRule: Rule = {
+  shared: true,
   meta: {
     id: "wrong-arity",
     severity: "error",
