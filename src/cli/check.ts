@@ -5,7 +5,6 @@ import { check } from "../compile.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { renderGithub } from "../diagnostics/render-github.js";
 import { renderJson } from "../diagnostics/render-json.js";
-import { renderPretty } from "../diagnostics/render-pretty.js";
 import type { Target } from "../schema/graders.js";
 import { packageVersion } from "./version.js";
 import type { CheckOptions } from "../check/context.js";
@@ -109,7 +108,11 @@ export async function checkCommand(paths: readonly string[], options: CheckComma
     if (diagnostics.length) process.stdout.write(`${renderGithub(diagnostics, sourceOf)}\n`);
   } else {
     const c = colors(process.stdout);
-    if (diagnostics.length) process.stdout.write(renderPretty(diagnostics, sourceOf, { color: useColor(process.stdout) }) + "\n");
+    if (diagnostics.length) {
+      // The code frames (@babel/code-frame) are loaded only when there is something to show.
+      const { renderPretty } = await import("../diagnostics/render-pretty.js");
+      process.stdout.write(renderPretty(diagnostics, sourceOf, { color: useColor(process.stdout) }) + "\n");
+    }
     const files = `${inputs.length} file${inputs.length === 1 ? "" : "s"}`;
     const summary =
       errors + warnings === 0

@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { compile } from "../compile.js";
-import { renderPretty } from "../diagnostics/render-pretty.js";
 import type { JsonObject } from "../emit/emit.js";
 import type { Target } from "../schema/graders.js";
 import { analyseInputs, checkItems, datasetFile } from "./check.js";
@@ -45,6 +44,8 @@ export async function compileCommand(paths: readonly string[], options: CompileC
   const diagnostics = dataset ? await checkItems(dataset, graders, byFile) : analysed.diagnostics;
   if (diagnostics.length) {
     const sourceOf = (file: string | undefined) => (file === undefined ? undefined : sources.get(file));
+    // The code frames (@babel/code-frame) are loaded only when there is something to show.
+    const { renderPretty } = await import("../diagnostics/render-pretty.js");
     process.stderr.write(renderPretty(diagnostics, sourceOf, { color: useColor(process.stderr) }) + "\n");
   }
   if (diagnostics.some((d) => d.severity === "error")) {
