@@ -218,6 +218,79 @@ Examples:
       process.exitCode = await testCommand(paths, options);
     });
 
+  {
+    // grade eval: the local engine's options, the API's options but --json (here: the summary) and --dry-run.
+    const evalCli = addLocalEngineOptions(cli
+      .command("eval")
+      .description("grade every row of a JSONL dataset on the local engine (or --remote through the API): progress, summary, resumable results")
+      .argument("<grader>", "a .grade file, or a .json grader or request body {grader}")
+      .requiredOption("-d, --data <rows.jsonl>", 'the dataset, one JSON object a line: {"item": {...}, "sample": "output text" or {sample fields}}')
+      .option("-o, --out <results.jsonl>", "append one result line per row to this file, resuming it when it exists (default: results on standard output)")
+      .option("--overwrite", "start --out afresh instead of resuming it")
+      .option("-c, --concurrency <n>", "rows graded at once (default: 8); python graders get a warm worker each", (value: string) => {
+        const n = positiveInteger(value);
+        if (n < 1) throw new InvalidArgumentError("expected a whole number, 1 or more");
+        return n;
+      })
+      .option("--json", "print the summary as JSON")
+      .option("--no-progress", "print no progress on standard error")
+      .option("--progress-every <seconds>", "seconds between progress lines when standard error is no terminal (default: 5)", positiveSeconds)
+      .option("--remote", "send each row to POST /fine_tuning/alpha/graders/run instead of grading it locally"));
+    for (const option of addRemoteOptions(new Command()).options) {
+      if (option.long !== "--json" && option.long !== "--dry-run") evalCli.addOption(option);
+    }
+    evalCli
+      .addHelpText(
+        "after",
+        `
+Rows: one JSON object a line. "sample" is required: the output text (a string, as --sample) or
+sample fields (an object, as --sample-json; with --remote only its output_text is sent).
+"item" (an object) fills the item namespace; "id", when given, is copied to the result. Blank
+lines are skipped. A malformed row (not JSON, no sample, ...) gets a result line with "error"
+and is counted; the run goes on.
+
+Results: one JSON line per row as it finishes (not in row order), after a header line (with
+--out): {"row": <line number>, "id"?, "reward", "errors": {set flags and their details},
+"sub_rewards", "execution_time", ...}; a malformed or failed row: {"row", "reward": null,
+"error", "error_kind": "malformed" | "failed"}. Without --out they go to standard output and
+the summary to standard error.
+
+Resuming: run the same command again. The rows already in --out are skipped; a last line torn by
+a kill is cut off and its row graded again. An --out written for another grader, other data or
+the other engine is refused (--overwrite starts afresh). Ctrl-C (SIGINT) or SIGTERM stops
+taking rows, lets the rows in flight finish (a second Ctrl-C drops them) and prints the summary
+so far.
+
+Progress on standard error: a bar on a terminal, else a line every 5 s and at each tenth.
+Summary: rows, reward mean/std/min/p50/p90/max, a histogram, each error flag's count, the
+slowest rows, time and rate.
+
+--remote: the openai client retries 429, 5xx and connection errors (--max-retries, Retry-After);
+a row still failing goes back in the queue and requests pause (1 s, 2 s, ... 60 s); a 429 also
+halves the requests at once (they come back one by one as rows succeed). After 6 pauses in a row
+without a success, or on 401/403/404 or a grader the API rejects, the run stops (exit 3).
+${remoteHelp}
+
+Exit codes: 0 every row graded, no error flag; 1 some rows have an error flag, are malformed or
+failed; 2 usage or I/O error (bad grader, unreadable data, an --out of another run); 3 the API
+failed in a way that stopped the run; 130 / 143 stopped by SIGINT / SIGTERM.
+
+Examples:
+  grade eval examples/graders/contains-city.grade --data examples/data/cities.jsonl
+  grade eval grader.grade --data rows.jsonl --out results.jsonl          # again to resume
+  grade eval grader.grade --data rows.jsonl --out results.jsonl --json > summary.json
+  grade eval python.grade --data rows.jsonl -o results.jsonl -c 2 --python .venv/bin/python
+  grade eval grader.grade --data rows.jsonl | jq -c 'select(.reward < 0.5)'
+  OPENAI_API_KEY=sk-... grade eval grader.grade --data rows.jsonl -o results.jsonl --remote -c 4`,
+      )
+      .action(async (file: string, options: import("./eval.js").EvalCommandOptions) => {
+        const { evalCommand } = await import("./eval.js");
+        // The local engine's flags, refused with --remote.
+        const local = addLocalEngineOptions(new Command()).options.map((o) => [o.long ?? o.flags, o.attributeName()] as const);
+        process.exitCode = await evalCommand(file, options, local);
+      });
+  }
+
   addRemoteOptions(
     cli
       .command("validate")

@@ -1,0 +1,311 @@
+import * as fs from "node:fs";
+import { readLines } from "./lines.js";
+import type { ResultRecord } from "./summary.js";
+
+/*
+ * The results file of `grade eval --out`: JSON Lines, one header line, then one line per row in the
+ * order the rows finished.
+ *
+ *   {"grade_eval":1,"grader":{"file":...,"sha256":...},"data":{"file":...,"sha256":...,"bytes":...,"rows":...},"engine":"local"}
+ *   {"row":3,"reward":1,"errors":{},"sub_rewards":{},"execution_time":0.000012}
+ *   {"row":1,"reward":null,"error":"not valid JSON (...)","error_kind":"malformed"}
+ *
+ * Resuming: the header says which grader (the sha256 of its compiled JSON) ran on which data (the
+ * sha256 of the file) on which engine; a run with another one is refused. The rows already in the
+ * file are skipped. Every line is written whole in one write call; a last line without its newline
+ * (the process was killed inside a write) is cut off before resuming, and its row runs again.
+ */
+
+export const FORMAT_VERSION = 1;
+
+export interface Header {
+  readonly grade_eval: number;
+  readonly grader: { readonly file: string; readonly sha256: string };
+  readonly data: { readonly file: string; readonly sha256: string; readonly bytes: number; readonly rows: number };
+  readonly engine: "local" | "remote";
+}
+
+/** Why the results file cannot be resumed: a message for the user (exit 2). */
+export class ResultsError extends Error {}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The header's mismatch with this run, in words, or undefined when it matches. */
+function mismatch(found: Header, wanted: Header, out: string): string | undefined {
+  const short = (sha: string) => sha.slice(0, 12);
+  if (found.grade_eval !== FORMAT_VERSION) {
+    return `\`${out}\` was written by another version of grade eval (format ${String(found.grade_eval)})`;
+  }
+  if (found.grader?.sha256 !== wanted.grader.sha256) {
+    return `\`${out}\` holds results of another grader (${found.grader?.file ?? "?"}, sha256 ${short(String(found.grader?.sha256))}…; this one is ${short(wanted.grader.sha256)}…)`;
+  }
+  if (found.data?.sha256 !== wanted.data.sha256) {
+    return `\`${out}\` holds results for other data (${found.data?.file ?? "?"}, sha256 ${short(String(found.data?.sha256))}…; \`${wanted.data.file}\` is ${short(wanted.data.sha256)}…)`;
+  }
+  if (found.engine !== wanted.engine) {
+    return `\`${out}\` holds results of the ${found.engine === "remote" ? "API (--remote)" : "local engine"}; this run uses the ${wanted.engine === "remote" ? "API (--remote)" : "local engine"}`;
+  }
+  return undefined;
+}
+
+/** Rows done, one bit each, by row (line) number. */
+export class RowSet {
+  private bits: Uint8Array;
+  size = 0;
+  constructor(capacity: number) {
+    this.bits = new Uint8Array((capacity >> 3) + 1);
+  }
+  has(row: number): boolean {
+    const byte = row >> 3;
+    return byte < this.bits.length && (this.bits[byte]! & (1 << (row & 7))) !== 0;
+  }
+  /** Adds the row; false when it was there already. */
+  add(row: number): boolean {
+    const byte = row >> 3;
+    if (byte >= this.bits.length) {
+      const grown = new Uint8Array(Math.max(byte + 1, this.bits.length * 2));
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    const mask = 1 << (row & 7);
+    if (this.bits[byte]! & mask) return false;
+    this.bits[byte]! |= mask;
+    this.size++;
+    return true;
+  }
+}
+
+export interface Opened {
+  readonly fd: number;
+  /** The rows already in the file. */
+  readonly done: RowSet;
+  /** True when an earlier run's rows were found. */
+  readonly resumed: boolean;
+  /** True when a torn last line was cut off. */
+  readonly repaired: boolean;
+}
+
+/** The offset just after the last newline of the file (0 when it has none). */
+function lastNewlineEnd(fd: number, size: number): number {
+  const buffer = Buffer.alloc(64 * 1024);
+  let end = size;
+  while (end > 0) {
+    const start = Math.max(0, end - buffer.length);
+    const n = fs.readSync(fd, buffer, 0, end - start, start);
+    const at = buffer.subarray(0, n).lastIndexOf(0x0a);
+    if (at !== -1) return start + at + 1;
+    end = start;
+  }
+  return 0;
+}
+
+function ioError(error: unknown, what: string): ResultsError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = code === "ENOENT" ? "no such directory" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EISDIR" ? "is a directory" : (code ?? String(error));
+  return new ResultsError(`cannot ${what}: ${reason}`);
+}
+
+/**
+ * Opens the results file for appending: a new (or empty) file gets the header; an existing one is
+ * checked against the header (ResultsError when it belongs to another run), its torn last line cut
+ * off, and its rows passed to `onRecord` and returned as done. `overwrite` starts afresh.
+ */
+export async function openResults(
+  out: string,
+  header: Header,
+  options: { overwrite?: boolean | undefined; onRecord?: (record: ResultRecord) => void },
+): Promise<Opened> {
+  let size = 0;
+  try {
+    const stat = fs.statSync(out);
+    if (stat.isDirectory()) throw new ResultsError(`--out \`${out}\` is a directory; give a file`);
+    size = stat.size;
+  } catch (error) {
+    if (error instanceof ResultsError) throw error;
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw ioError(error, `read --out \`${out}\``);
+  }
+  const done = new RowSet(header.data.rows + 1);
+  if (options.overwrite || size === 0) {
+    let fd: number;
+    try {
+      fd = fs.openSync(out, "w");
+    } catch (error) {
+      throw ioError(error, `write --out \`${out}\``);
+    }
+    writeWhole(fd, `${JSON.stringify(header)}\n`);
+    return { fd, done, resumed: false, repaired: false };
+  }
+
+  let fd: number;
+  try {
+    // Appending: every write goes to the end, whatever the position.
+    fd = fs.openSync(out, "a+");
+  } catch (error) {
+    throw ioError(error, `open --out \`${out}\``);
+  }
+  try {
+    // The header first: a file that is not ours is left exactly as it is.
+    const end = lastNewlineEnd(fd, size);
+    const head = firstLine(fd, end);
+    if (head === undefined) {
+      // Not one whole line: a header torn by a kill (ours), or someone else's file.
+      if (!readText(fd, 0, Math.min(size, 64)).startsWith('{"grade_eval"')) throw notOurs(out);
+    } else {
+      let found: unknown;
+      try {
+        found = JSON.parse(head);
+      } catch {
+        found = undefined;
+      }
+      if (!isObject(found) || !("grade_eval" in found)) throw notOurs(out);
+      const problem = mismatch(found as unknown as Header, header, out);
+      if (problem) throw new ResultsError(`${problem}; give another --out to keep it, or --overwrite to start again`);
+    }
+    let repaired = false;
+    if (end < size) {
+      fs.ftruncateSync(fd, end);
+      repaired = true;
+    }
+    let first = true;
+    for await (const { line, text } of readLines(out)) {
+      if (first) {
+        first = false;
+        continue;
+      }
+      if (text === undefined || text.trim() === "") continue;
+      let record: unknown;
+      try {
+        record = JSON.parse(text);
+      } catch {
+        record = undefined;
+      }
+      if (!isObject(record) || !Number.isSafeInteger(record["row"]) || (record["row"] as number) < 1) {
+        throw new ResultsError(
+          `line ${line} of \`${out}\` is not a result of grade eval (was the file edited?); fix or delete that line, or --overwrite to start again`,
+        );
+      }
+      if (done.add(record["row"] as number)) options.onRecord?.(record as unknown as ResultRecord);
+    }
+    if (first) writeWhole(fd, `${JSON.stringify(header)}\n`);
+    return { fd, done, resumed: done.size > 0, repaired };
+  } catch (error) {
+    fs.closeSync(fd);
+    throw error;
+  }
+}
+
+function notOurs(out: string): ResultsError {
+  return new ResultsError(
+    `\`${out}\` exists and is not a results file of grade eval (its first line is no header); give another --out, or --overwrite to replace it`,
+  );
+}
+
+function readText(fd: number, position: number, length: number): string {
+  const buffer = Buffer.alloc(length);
+  const n = fs.readSync(fd, buffer, 0, length, position);
+  return buffer.subarray(0, n).toString("utf8");
+}
+
+/** The first line of the file (without its newline) when it ends before `end`; undefined otherwise. */
+function firstLine(fd: number, end: number): string | undefined {
+  const chunks: Buffer[] = [];
+  const buffer = Buffer.alloc(64 * 1024);
+  for (let at = 0; at < end; ) {
+    const n = fs.readSync(fd, buffer, 0, Math.min(buffer.length, end - at), at);
+    if (n === 0) break;
+    const nl = buffer.subarray(0, n).indexOf(0x0a);
+    if (nl !== -1) {
+      chunks.push(Buffer.from(buffer.subarray(0, nl)));
+      return Buffer.concat(chunks).toString("utf8").replace(/\r$/, "");
+    }
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
+    at += n;
+    if (at > 1024 * 1024) return "";
+  }
+  return undefined;
+}
+
+/** Writes all of `text`: in one call (a regular file takes it whole); a short write is finished. */
+function writeWhole(fd: number, text: string): void {
+  const written = fs.writeSync(fd, text, null, "utf8");
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (written === bytes) return;
+  const rest = Buffer.from(text, "utf8");
+  for (let at = written; at < bytes; ) at += fs.writeSync(fd, rest, at, bytes - at, null);
+}
+
+/**
+ * Where finished rows go: appended to the results file, or printed to standard output. Lines
+ * finished in the same turn of the event loop are written together, in one write call of whole
+ * lines, at the end of that turn (or at once past 64 kB), so a SIGKILL never tears a line.
+ */
+export class ResultWriter {
+  private pending: string[] = [];
+  private pendingSize = 0;
+  private scheduled = false;
+  private drained: Promise<void> | undefined;
+
+  /** Standard output was closed by the reader (`| head`): nothing more is written. */
+  private broken = false;
+
+  /**
+   * fd: the results file (positioned at its end), or undefined for standard output; `onBroken` is
+   * called when standard output is closed by its reader.
+   */
+  constructor(
+    private readonly fd: number | undefined,
+    onBroken?: () => void,
+  ) {
+    if (fd === undefined) {
+      process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code !== "EPIPE") throw error;
+        this.broken = true;
+        this.pending = [];
+        onBroken?.();
+      });
+    }
+  }
+
+  write(line: string): void {
+    if (this.broken) return;
+    this.pending.push(line);
+    this.pendingSize += line.length;
+    if (this.pendingSize >= 64 * 1024) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Resolves when standard output can take more (undefined when it can now). */
+  get backpressure(): Promise<void> | undefined {
+    return this.drained;
+  }
+
+  /** Writes what is pending now. */
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    if (this.broken) return;
+    const text = this.pending.join("\n") + "\n";
+    this.pending = [];
+    this.pendingSize = 0;
+    if (this.fd !== undefined) {
+      // The position is the end of the file: opened for append, or truncated and written from 0.
+      writeWhole(this.fd, text);
+    } else if (!process.stdout.write(text) && !this.drained) {
+      this.drained = new Promise((resolve) => process.stdout.once("drain", () => {
+        this.drained = undefined;
+        resolve();
+      }));
+    }
+  }
+
+  /** Flushes and closes the file. */
+  close(): void {
+    this.flush();
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+  }
+}
