@@ -72,6 +72,9 @@ Examples:
   grade run exact.grade --sample "Paris" --item '{"answer": "Paris"}'
                                              run the grader on the local engine
   grade test examples                        run the test blocks of every .grade file
+  grade eval exact.grade --data rows.jsonl -o results.jsonl
+                                             grade a dataset (resumable), print a summary
+  grade serve --port 8787                    the local engine behind the API's grader routes
   grade validate exact.grade --remote        validate it with the API
   grade rules                                list the checker's rules`,
     );

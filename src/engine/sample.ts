@@ -19,7 +19,25 @@ export interface Sample extends JsonObject {
 
 export type SampleResult = { readonly ok: true; readonly sample: Sample } | { readonly ok: false; readonly message: string };
 
+/**
+ * False when `text` cannot be JSON: its first character after whitespace starts no JSON value.
+ * Most model outputs are prose, and a failed JSON.parse (an exception) costs more than grading a
+ * string_check; so those texts skip the attempt.
+ */
+export function mightBeJson(text: string): boolean {
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
+    i++;
+  }
+  const c = text.charCodeAt(i);
+  if (c === 0x7b || c === 0x5b || c === 0x22 || c === 0x2d || (c >= 0x30 && c <= 0x39)) return true; // { [ " - 0-9
+  return text.startsWith("true", i) || text.startsWith("false", i) || text.startsWith("null", i);
+}
+
 function parseJson(text: string): Json | undefined {
+  if (!mightBeJson(text)) return undefined;
   try {
     return JSON.parse(text) as Json;
   } catch {

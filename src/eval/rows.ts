@@ -48,31 +48,6 @@ function jsonProblem(error: unknown): string {
   return message.length > 160 ? `${message.slice(0, 160)}…` : message;
 }
 
-/**
- * False when `text` cannot be JSON: its first character after whitespace starts no JSON value.
- * Most model outputs are prose, and a failed JSON.parse (an exception) costs more than grading a
- * string_check; so those samples skip the attempt.
- */
-export function mightBeJson(text: string): boolean {
-  let i = 0;
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
-    i++;
-  }
-  const c = text.charCodeAt(i);
-  if (c === 0x7b || c === 0x5b || c === 0x22 || c === 0x2d || (c >= 0x30 && c <= 0x39)) return true; // { [ " - 0-9
-  return text.startsWith("true", i) || text.startsWith("false", i) || text.startsWith("null", i);
-}
-
-/** The sample of an output text, as sampleFromText builds it, without trying JSON.parse on prose. */
-export function textSample(text: string): Sample {
-  if (mightBeJson(text)) return sampleFromText(text);
-  // output_json given as null: sampleFromObject builds the same five fields sampleFromText would.
-  const result = sampleFromObject({ output_text: text, output_json: null });
-  return result.ok ? result.sample : sampleFromText(text);
-}
-
 /** Reads one line of the dataset for the engine that will grade it. */
 export function parseRow(text: string, engine: Engine): ParsedRow {
   let value: unknown;
@@ -103,7 +78,7 @@ export function parseRow(text: string, engine: Engine): ParsedRow {
   }
   if (typeof rawSample === "string") {
     return engine === "local"
-      ? { ok: true, item, sample: textSample(rawSample), text: undefined, id, unknownKeys, dropped: undefined }
+      ? { ok: true, item, sample: sampleFromText(rawSample), text: undefined, id, unknownKeys, dropped: undefined }
       : { ok: true, item, sample: undefined, text: rawSample, id, unknownKeys, dropped: undefined };
   }
   if (!isObject(rawSample)) {

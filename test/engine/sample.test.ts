@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sampleFromObject, sampleFromText } from "../../src/engine/sample.js";
+import { mightBeJson, sampleFromObject, sampleFromText } from "../../src/engine/sample.js";
 
 describe("sampleFromText", () => {
   it("fills output_json when the text is valid JSON, else null; one assistant choice", () => {
@@ -12,6 +12,17 @@ describe("sampleFromText", () => {
     });
     expect(sampleFromText("not json").output_json).toBeNull();
     expect(sampleFromText("42").output_json).toBe(42);
+  });
+});
+
+describe("mightBeJson", () => {
+  it("is false only for texts JSON.parse rejects (prose skips the parse attempt)", () => {
+    const texts = ["Off to Paris", "", "  \n", '{"a": 1}', " [1, 2]", '"quoted"', "-3", "42", "42 is the answer", "true", "truex", "null", "nil", "false ", "{broken", '\t{"x": null}\n', "é", "📦 {}"];
+    for (const text of texts) if (!mightBeJson(text)) expect(() => JSON.parse(text), text).toThrow();
+    expect(mightBeJson("Paris")).toBe(false);
+    expect(mightBeJson(" {")).toBe(true);
+    expect(sampleFromText(" [1, 2]").output_json).toEqual([1, 2]);
+    expect(sampleFromText("truex").output_json).toBeNull();
   });
 });
 
