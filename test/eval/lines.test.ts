@@ -3,7 +3,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { readLines, scanData } from "../../src/eval/lines.js";
-import { sampleFromText } from "../../src/engine/sample.js";
 import { isBlank, parseRow } from "../../src/eval/rows.js";
 
 let dir: string;
