@@ -28,7 +28,7 @@ describe("the schema table", () => {
         fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
         fc.constantFrom<unknown>(null, 0, -1, 1.5, 2.5, 1e300, "", "x", "eq", true, [], [1, 0], [0, 1], {}, { type: "input_text" }, undefined),
       )
-      .map(([grader, [a, b, c], replacement]) => {
+      .map(([grader, [a = 0, b = 0, c = 0], replacement]) => {
         const copy = structuredClone(grader) as Record<string, unknown>;
         // Walk down to a random object or list inside the grader, then break it there.
         let node: unknown = copy;
