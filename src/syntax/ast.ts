@@ -331,123 +331,95 @@ export function childrenOf(node: Node): Node[] {
   return out;
 }
 
+export type Visit = (value: Node | readonly Node[] | undefined | null) => void;
+
+/**
+ * The children of each kind of node, in the order of `childKeys` (test/syntax/walk.test.ts keeps
+ * the two equal), read property by property: much faster than by key name. Kinds without
+ * children are absent.
+ */
+const childrenVisitors: { readonly [K in NodeKind]?: (node: NodeOfKind<K>, visit: Visit) => void } = {
+  Document: (n, v) => (v(n.declarations), v(n.grader), v(n.tests)),
+  NamespaceDecl: (n, v) => (v(n.namespace), v(n.type)),
+  ListType: (n, v) => v(n.element),
+  ObjectType: (n, v) => v(n.fields),
+  TypeField: (n, v) => (v(n.key), v(n.type)),
+  UnionType: (n, v) => v(n.members),
+  Grader: (n, v) => (v(n.type), v(n.name), v(n.body)),
+  BlockBody: (n, v) => v(n.members),
+  CompareForm: (n, v) => (v(n.input), v(n.operation), v(n.reference)),
+  CallForm: (n, v) => (v(n.metric), v(n.args)),
+  Field: (n, v) => (v(n.key), v(n.value)),
+  GraderMap: (n, v) => v(n.entries),
+  GraderEntry: (n, v) => (v(n.key), v(n.grader)),
+  Message: (n, v) => (v(n.role), v(n.content)),
+  ListValue: (n, v) => v(n.items),
+  ObjectValue: (n, v) => v(n.entries),
+  ObjectEntry: (n, v) => (v(n.key), v(n.value)),
+  CallValue: (n, v) => (v(n.callee), v(n.args)),
+  Argument: (n, v) => (v(n.name), v(n.value)),
+  RangeValue: (n, v) => (v(n.low), v(n.high)),
+  ToleranceValue: (n, v) => (v(n.value), v(n.tolerance)),
+  TestBlock: (n, v) => (v(n.name), v(n.fields)),
+};
+
+/** Calls `visit` on each child key's value of `node`, in `childKeys` order; false for a kind without children. */
+export function forEachChild(node: Node, visit: Visit): boolean {
+  const children = childrenVisitors[node.kind] as ((node: Node, visit: Visit) => void) | undefined;
+  if (!children) return false;
+  children(node, visit);
+  return true;
+}
+
+/** Kinds that can have children. */
+export const parentKinds: ReadonlySet<NodeKind> = new Set(Object.keys(childrenVisitors) as NodeKind[]);
+
 /** Visits every node depth-first; `enter` returning false skips the node's children. */
 export function walk(root: Node, enter: (node: Node, parents: readonly Node[]) => boolean | void): void {
   const parents: Node[] = [];
   // A child key's value: a node, a list of nodes, or nothing (left out by error recovery).
-  const child = (value: Node | readonly Node[] | undefined | null): void => {
+  const child: Visit = (value) => {
     if (Array.isArray(value)) for (let i = 0; i < value.length; i++) visit(value[i] as Node);
     else if (value !== undefined && value !== null) visit(value as Node);
   };
-  // The children in the order of `childKeys` (test/syntax/walk.test.ts keeps the two equal),
-  // read property by property: much faster than by key name.
   const visit = (node: Node): void => {
     if (enter(node, parents) === false) return;
+    const children = childrenVisitors[node.kind] as ((node: Node, visit: Visit) => void) | undefined;
+    if (!children) return;
     parents.push(node);
-    switch (node.kind) {
-      case "Document":
-        child(node.declarations);
-        child(node.grader);
-        child(node.tests);
-        break;
-      case "NamespaceDecl":
-        child(node.namespace);
-        child(node.type);
-        break;
-      case "ListType":
-        child(node.element);
-        break;
-      case "ObjectType":
-        child(node.fields);
-        break;
-      case "TypeField":
-        child(node.key);
-        child(node.type);
-        break;
-      case "UnionType":
-        child(node.members);
-        break;
-      case "Grader":
-        child(node.type);
-        child(node.name);
-        child(node.body);
-        break;
-      case "BlockBody":
-        child(node.members);
-        break;
-      case "CompareForm":
-        child(node.input);
-        child(node.operation);
-        child(node.reference);
-        break;
-      case "CallForm":
-        child(node.metric);
-        child(node.args);
-        break;
-      case "Field":
-        child(node.key);
-        child(node.value);
-        break;
-      case "GraderMap":
-        child(node.entries);
-        break;
-      case "GraderEntry":
-        child(node.key);
-        child(node.grader);
-        break;
-      case "Message":
-        child(node.role);
-        child(node.content);
-        break;
-      case "ListValue":
-        child(node.items);
-        break;
-      case "ObjectValue":
-        child(node.entries);
-        break;
-      case "ObjectEntry":
-        child(node.key);
-        child(node.value);
-        break;
-      case "CallValue":
-        child(node.callee);
-        child(node.args);
-        break;
-      case "Argument":
-        child(node.name);
-        child(node.value);
-        break;
-      case "RangeValue":
-        child(node.low);
-        child(node.high);
-        break;
-      case "ToleranceValue":
-        child(node.value);
-        child(node.tolerance);
-        break;
-      case "TestBlock":
-        child(node.name);
-        child(node.fields);
-        break;
-      default:
-        break; // no children
-    }
+    children(node, child);
     parents.pop();
   };
   visit(root);
 }
 
+// Rules ask for the fields and messages of the grader they look at, one after the other: the
+// lists of the last grader asked about are kept (the tree is never changed after parsing).
+const none: readonly never[] = [];
+let fieldsFor: Grader | undefined;
+let fields: readonly Field[] = none;
+let messagesFor: Grader | undefined;
+let messages: readonly Message[] = none;
+
+/** Drops the kept lists (checkDocument does when it is done, so no tree is kept alive by them). */
+export function forgetLists(): void {
+  fieldsFor = messagesFor = undefined;
+  fields = messages = none;
+}
+
 /** Fields of a grader body, in source order (messages excluded). */
 export function fieldsOf(grader: Grader): readonly Field[] {
-  return grader.body.kind === "BlockBody"
-    ? grader.body.members.filter((m): m is Field => m.kind === "Field")
-    : [];
+  if (grader === fieldsFor) return fields;
+  fields = grader.body.kind === "BlockBody" ? grader.body.members.filter((m): m is Field => m.kind === "Field") : none;
+  fieldsFor = grader;
+  return fields;
 }
 
 export function messagesOf(grader: Grader): readonly Message[] {
-  return grader.body.kind === "BlockBody"
-    ? grader.body.members.filter((m): m is Message => m.kind === "Message")
-    : [];
+  if (grader === messagesFor) return messages;
+  messages = grader.body.kind === "BlockBody" ? grader.body.members.filter((m): m is Message => m.kind === "Message") : none;
+  messagesFor = grader;
+  return messages;
 }
 
 /** The first field of that name (without making the list of fields: rules ask this often). */

@@ -44,8 +44,12 @@ const STAR = 24;
 const SLASH = 25;
 const CARET = 26;
 
-/** Brackets may nest this deep (src/syntax/parse.ts refuses deeper input). */
-const MAX_NESTING = 256;
+/**
+ * Brackets nest this deep at most on the fast path; deeper text goes to the full parser (which
+ * refuses more than 256 levels). Graders nest a few levels; a tree of thousands of one-item
+ * lists is no grader, and the full parser keeps its time per byte flat on such input.
+ */
+const MAX_NESTING = 64;
 
 /** Thrown to give up; caught by fastParse. */
 const BAIL: unique symbol = Symbol("bail");
@@ -54,6 +58,7 @@ function bail(): never {
 }
 
 // The token buffers, reused from one parse to the next (a parse never runs inside another).
+const KEPT_TOKENS = 1 << 16;
 let kinds = new Uint8Array(1024);
 let starts = new Int32Array(1024);
 let ends = new Int32Array(1024);
@@ -140,6 +145,14 @@ function blockEnd(offset: number): number {
 function lex(comments: A.Comment[]): boolean {
   const n = text.length;
   let i = 0;
+  const find = (what: string, from: number): number => {
+    const at = text.indexOf(what, from);
+    return at < 0 ? n : at;
+  };
+  let nextBackslash = -1;
+  let nextNewline = -1;
+  let nextReturn = -1;
+  let depth = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
     const cls = c < 128 ? charClass[c]! : c === 0xfeff ? C_SPACE : C_OTHER;
@@ -164,7 +177,11 @@ function lex(comments: A.Comment[]): boolean {
       continue;
     }
     if (cls === C_PUNCT) {
-      push(punctKind[c]!, i, i + 1);
+      const kind = punctKind[c]!;
+      if (kind === LCURLY || kind === LBRACKET || kind === LPAREN) {
+        if (++depth > MAX_NESTING) return false; // give up early: no need to lex the rest
+      } else if (kind === RCURLY || kind === RBRACKET || kind === RPAREN) depth = Math.max(0, depth - 1);
+      push(kind, i, i + 1);
       i++;
       continue;
     }
@@ -174,6 +191,17 @@ function lex(comments: A.Comment[]): boolean {
         if (end < 0) return false; // unterminated
         push(BLOCK, i, end);
         i = end;
+        continue;
+      }
+      // The next `"`, and whether a backslash or a line break comes before it, by indexOf
+      // (cursors that only move forward, so each is searched for once over the text).
+      const quote = text.indexOf('"', i + 1);
+      if (nextBackslash <= i) nextBackslash = find("\\", i + 1);
+      if (nextNewline <= i) nextNewline = find("\n", i + 1);
+      if (nextReturn <= i) nextReturn = find("\r", i + 1);
+      if (quote >= 0 && quote < nextBackslash && quote < nextNewline && quote < nextReturn) {
+        push(STRING, i, quote + 1);
+        i = quote + 1;
         continue;
       }
       let j = i + 1;
@@ -252,17 +280,11 @@ const startsValue = (k: number): boolean =>
   k === STRING || k === BLOCK || k === NUMBER || k === MINUS || k === TRUE || k === FALSE || k === NULL || k === PATH || isName(k) || k === LBRACKET || k === LCURLY;
 
 /**
- * What the parse driver checks before parsing (src/syntax/parse.ts): nesting deeper than 256,
- * and a run of dashed words after a `:` (`model: gpt-4o`), which it reports. Either gives up.
+ * What the parse driver checks before parsing (src/syntax/full-parse.ts), besides the nesting
+ * (which the lexer counts): a run of dashed words after a `:` (`model: gpt-4o`), which it
+ * reports. It gives up on one.
  */
 function preflight(): boolean {
-  let depth = 0;
-  for (let i = 0; i < count; i++) {
-    const k = kinds[i]!;
-    if (k === LCURLY || k === LBRACKET || k === LPAREN) {
-      if (++depth > MAX_NESTING) return false;
-    } else if (k === RCURLY || k === RBRACKET || k === RPAREN) depth = Math.max(0, depth - 1);
-  }
   const joinable = (k: number): boolean => isName(k) || k === NUMBER || k === MINUS || k === PATH || k === DOTDOT;
   for (let i = 1; i < count - 1; i++) {
     if (kinds[i] !== COLON || kinds[i - 1] === CALCULATE_OUTPUT) continue;
@@ -290,6 +312,18 @@ const imageIs = (i: number, word: string): boolean => i < count && ends[i]! - st
 function expect(kind: number): number {
   if (k1() !== kind) bail();
   return p++;
+}
+
+/*
+ * Lists are gathered on one shared stack and copied out at their exact length: an array grown by
+ * push keeps room for 16 and more, and a tree of small lists would keep all that room.
+ */
+const stack: unknown[] = [];
+/** The list gathered on the stack since `base`, taken off it. */
+function take<T>(base: number): T[] {
+  const list = stack.slice(base) as T[];
+  stack.length = base;
+  return list;
 }
 
 const spanOf = (i: number): A.Span => ({ start: starts[i]!, end: ends[i]! });
@@ -342,13 +376,13 @@ function declaration(): A.NamespaceDecl {
 
 function objectType(): A.ObjectType {
   const open = expect(LCURLY);
-  const fields: A.TypeField[] = [];
+  const base = stack.length;
   while (isName(k1()) || k1() === STRING) {
-    fields.push(typeField());
+    stack.push(typeField());
     if (k1() === COMMA) p++;
   }
   expect(RCURLY);
-  return { kind: "ObjectType", fields, span: spanFrom(open) };
+  return { kind: "ObjectType", fields: take<A.TypeField>(base), span: spanFrom(open) };
 }
 
 function typeField(): A.TypeField {
@@ -411,13 +445,13 @@ function shortForm(): A.CompareForm | A.CallForm {
   if (isName(k1()) && k2() === LPAREN) {
     const metric = p;
     p += 2;
-    const args: A.Value[] = [];
+    const base = stack.length;
     while (startsValue(k1())) {
-      args.push(value());
+      stack.push(value());
       if (k1() === COMMA) p++;
     }
     expect(RPAREN);
-    return { kind: "CallForm", metric: identifier(metric), args, span: spanFrom(first) };
+    return { kind: "CallForm", metric: identifier(metric), args: take<A.Value>(base), span: spanFrom(first) };
   }
   const input = value();
   if (!isName(k1())) bail();
@@ -428,13 +462,13 @@ function shortForm(): A.CompareForm | A.CallForm {
 
 function blockBody(): A.BlockBody {
   const open = expect(LCURLY);
-  const members: A.Member[] = [];
+  const base = stack.length;
   while (isName(k1()) || k1() === STRING) {
-    members.push(member());
+    stack.push(member());
     if (k1() === COMMA) p++;
   }
   expect(RCURLY);
-  return { kind: "BlockBody", members, span: spanFrom(open) };
+  return { kind: "BlockBody", members: take<A.Member>(base), span: spanFrom(open) };
 }
 
 function member(): A.Member {
@@ -491,7 +525,7 @@ function isContentStart(i: number): boolean {
 
 function graderMap(): A.GraderMap {
   const open = expect(LCURLY);
-  const entries: A.GraderEntry[] = [];
+  const base = stack.length;
   for (;;) {
     const k = k1();
     if (!(isName(k) || k === STRING) || k === CALCULATE_OUTPUT || k === GRADERS || k2() !== COLON || !isName(k3())) break;
@@ -499,10 +533,10 @@ function graderMap(): A.GraderMap {
     p += 2;
     const g = grader();
     if (k1() === COMMA) p++;
-    entries.push({ kind: "GraderEntry", key: keyOf(key), grader: g, span: spanFrom(key) });
+    stack.push({ kind: "GraderEntry", key: keyOf(key), grader: g, span: spanFrom(key) });
   }
   expect(RCURLY);
-  return { kind: "GraderMap", entries, span: spanFrom(open) };
+  return { kind: "GraderMap", entries: take<A.GraderEntry>(base), span: spanFrom(open) };
 }
 
 const endsOperand = (k: number): boolean => isName(k) || k === NUMBER || k === PATH || k === RPAREN;
@@ -603,7 +637,7 @@ function signedNumber(): A.NumberValue {
 function call(): A.CallValue {
   const callee = p++;
   expect(LPAREN);
-  const args: A.Argument[] = [];
+  const base = stack.length;
   while (startsValue(k1())) {
     const first = p;
     let name: A.Identifier | undefined;
@@ -612,27 +646,27 @@ function call(): A.CallValue {
       p += 2;
     }
     const v = value();
-    args.push({ kind: "Argument", name, value: v, span: spanFrom(first) });
+    stack.push({ kind: "Argument", name, value: v, span: spanFrom(first) });
     if (k1() === COMMA) p++;
   }
   expect(RPAREN);
-  return { kind: "CallValue", callee: identifier(callee), args, span: spanFrom(callee) };
+  return { kind: "CallValue", callee: identifier(callee), args: take<A.Argument>(base), span: spanFrom(callee) };
 }
 
 function listValue(): A.ListValue {
   const open = expect(LBRACKET);
-  const items: A.Value[] = [];
+  const base = stack.length;
   while (startsValue(k1())) {
-    items.push(value());
+    stack.push(value());
     if (k1() === COMMA) p++;
   }
   expect(RBRACKET);
-  return { kind: "ListValue", items, span: spanFrom(open) };
+  return { kind: "ListValue", items: take<A.Value>(base), span: spanFrom(open) };
 }
 
 function objectValue(): A.ObjectValue {
   const open = expect(LCURLY);
-  const entries: A.ObjectEntry[] = [];
+  const base = stack.length;
   while (isName(k1()) || k1() === STRING) {
     const key = p++;
     let v: A.Value;
@@ -643,10 +677,10 @@ function objectValue(): A.ObjectValue {
     else return bail();
     if (k1() === COMMA) p++;
     // The entry's span takes in its comma, as the full parser's does.
-    entries.push({ kind: "ObjectEntry", key: keyOf(key), value: v, span: spanFrom(key) });
+    stack.push({ kind: "ObjectEntry", key: keyOf(key), value: v, span: spanFrom(key) });
   }
   expect(RCURLY);
-  return { kind: "ObjectValue", entries, span: spanFrom(open) };
+  return { kind: "ObjectValue", entries: take<A.ObjectEntry>(base), span: spanFrom(open) };
 }
 
 function test(): A.TestBlock {
@@ -675,6 +709,7 @@ export function fastParse(source: string): FastParse | undefined {
   text = source;
   count = 0;
   p = 0;
+  stack.length = 0;
   const comments: A.Comment[] = [];
   try {
     if (!lex(comments) || !preflight()) return undefined;
@@ -685,5 +720,12 @@ export function fastParse(source: string): FastParse | undefined {
     throw error;
   } finally {
     text = "";
+    stack.length = 0;
+    // Buffers grown for a big text are not kept for the next one.
+    if (kinds.length > KEPT_TOKENS) {
+      kinds = new Uint8Array(KEPT_TOKENS);
+      starts = new Int32Array(KEPT_TOKENS);
+      ends = new Int32Array(KEPT_TOKENS);
+    }
   }
 }

@@ -4,7 +4,7 @@ import type * as A from "./ast.js";
 import { finishDocument, MAX_NESTING, MAX_SYNTAX_ERRORS, type ParseResult, syntax } from "./document.js";
 import { provideFullParser } from "./lazy.js";
 import { LineIndex } from "./lines.js";
-import { setParseContext, TooManySyntaxErrors } from "./parse-errors.js";
+import { clearParseContext, setParseContext, TooManySyntaxErrors } from "./parse-errors.js";
 import { gradeParser } from "./parser.js";
 import {
   BlockString,
@@ -95,6 +95,8 @@ export function fullParse(text: string): ParseResult {
   try {
     result = parser.file();
   } catch (error) {
+    clearParseContext();
+    parser.sourceText = "";
     if (error instanceof TooManySyntaxErrors) {
       for (const e of parser.errors) report(syntax(e.message, spanOfError(e.token, text)));
       parser.input = [];
@@ -102,13 +104,19 @@ export function fullParse(text: string): ParseResult {
       return { document: empty, diagnostics };
     }
     if (!(error instanceof RangeError)) throw error;
+    parser.input = [];
     report(syntax("this file is too deeply nested to parse", { start: 0, end: Math.min(1, text.length) }));
     return { document: empty, diagnostics };
   }
   for (const error of parser.errors) report(syntax(error.message, spanOfError(error.token, text)));
   for (const p of parser.problems) report(syntax(p.message, p.span, p.suggestion));
   const grammarErrors = parser.errors.length;
-  parser.input = []; // release the tokens (this also clears parser.errors)
+  // Release the tokens and the text (this also clears parser.errors): the fast path parses most
+  // files, so the next full parse, which would replace them, may be long in coming.
+  parser.input = [];
+  parser.sourceText = "";
+  parser.problems = [];
+  clearParseContext();
   return finishDocument(text, result, comments, diagnostics, grammarErrors, tokens.length ? spanOf(tokens[tokens.length - 1]!) : undefined);
 }
 

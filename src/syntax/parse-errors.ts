@@ -38,6 +38,12 @@ export function setParseContext(tokens: readonly IToken[], lines: LineIndex, max
   budget = maxErrors;
 }
 
+/** Called by the parse driver after each parse: the tokens are not kept alive. */
+export function clearParseContext(): void {
+  context = undefined;
+  budget = Infinity;
+}
+
 const OPENERS: Readonly<Record<string, string>> = { LCurly: "RCurly", LBracket: "RBracket", LParen: "RParen" };
 const CLOSERS = new Set(Object.values(OPENERS));
 
