@@ -45,8 +45,15 @@ export class CheckContext {
   readonly target: Target;
   readonly namespaces: Namespaces;
   readonly graders: readonly A.Grader[];
-  private readonly formulas = new Map<A.Grader, FormulaInfo | undefined>();
-  private readonly fileResults = new Map<A.CallValue, FileResult>();
+  // Made on first use: most documents have neither formulas nor files.
+  private formulaCache: Map<A.Grader, FormulaInfo | undefined> | undefined;
+  private fileCache: Map<A.CallValue, FileResult> | undefined;
+  private get formulas(): Map<A.Grader, FormulaInfo | undefined> {
+    return (this.formulaCache ??= new Map());
+  }
+  private get fileResults(): Map<A.CallValue, FileResult> {
+    return (this.fileCache ??= new Map());
+  }
   private templateCache: TemplateString[] | undefined;
 
   constructor(
@@ -208,6 +215,7 @@ export function targetPragma(document: A.Document): Target | undefined {
 /** The `// @target ...` comment and the word it names (which may be no target at all). */
 export function targetPragmaComment(document: A.Document): { comment: A.Comment; target: string } | undefined {
   for (const comment of document.comments) {
+    if (!comment.text.includes("@target")) continue; // most comments: no need for the pattern
     const m = /^\/\/\s*@target\b[:\s]*([A-Za-z_-]*)/.exec(comment.text);
     if (m) return { comment, target: m[1] ?? "" };
   }

@@ -59,15 +59,19 @@ export interface Namespaces {
   readonly sample: Shape;
 }
 
+/** The `sample` namespace of a file that declares none (shared: shapes are never changed). */
+const BUILTIN_SAMPLE: Shape = { kind: "object", fields: builtinSample() };
+
 export function namespacesOf(document: Document): Namespaces {
   const itemDecl = document.declarations.find((d) => d.namespace.name === "item");
   const sampleDecl = document.declarations.find((d) => d.namespace.name === "sample");
-  const sampleFields = builtinSample();
-  for (const field of sampleDecl?.type.fields ?? []) sampleFields.set(field.key.name, shapeOf(field.type));
-  return {
-    item: itemDecl ? shapeOf(itemDecl.type) : undefined,
-    sample: { kind: "object", fields: sampleFields },
-  };
+  let sample = BUILTIN_SAMPLE;
+  if (sampleDecl) {
+    const sampleFields = builtinSample();
+    for (const field of sampleDecl.type.fields) sampleFields.set(field.key.name, shapeOf(field.type));
+    sample = { kind: "object", fields: sampleFields };
+  }
+  return { item: itemDecl ? shapeOf(itemDecl.type) : undefined, sample };
 }
 
 export interface Unresolved {
@@ -88,7 +92,8 @@ export function resolvePath(
   const walk = (current: Shape, i: number): Unresolved | undefined => {
     if (i >= segments.length || current.kind === "any") return undefined;
     const segment = segments[i]!;
-    const here = printTemplatePath(namespace, segments.slice(0, i));
+    // The path so far, for messages only: made when one is.
+    const here = (): string => printTemplatePath(namespace, segments.slice(0, i));
     switch (current.kind) {
       case "union": {
         // Resolves when any member does. Otherwise report the member that got furthest; when
@@ -108,13 +113,13 @@ export function resolvePath(
       }
       case "scalar": {
         const what = current.name === "null" ? "null" : `${/^[aeiou]/.test(current.name) ? "an" : "a"} ${current.name}`;
-        return { at: i, message: `\`${here}\` is ${what}; it has no ${segment.kind === "field" ? `field \`${segment.name}\`` : "items"}` };
+        return { at: i, message: `\`${here()}\` is ${what}; it has no ${segment.kind === "field" ? `field \`${segment.name}\`` : "items"}` };
       }
       case "list":
         if (segment.kind === "index") return walk(current.element, i + 1);
-        return { at: i, message: `\`${here}\` is a list; index it, as in \`${here}[0]\``, suggestion: undefined };
+        return { at: i, message: `\`${here()}\` is a list; index it, as in \`${here()}[0]\``, suggestion: undefined };
       case "object": {
-        if (segment.kind === "index") return { at: i, message: `\`${here}\` is an object, not a list` };
+        if (segment.kind === "index") return { at: i, message: `\`${here()}\` is an object, not a list` };
         const field = current.fields.get(segment.name);
         if (field) return walk(field, i + 1);
         const near = closest(segment.name, current.fields.keys());
@@ -122,7 +127,7 @@ export function resolvePath(
         const known = [...current.fields.keys()];
         return {
           at: i,
-          message: `\`${here}\` has no field \`${segment.name}\`${known.length && known.length <= 8 ? ` (it has ${known.map((k) => `\`${k}\``).join(", ")})` : ""}`,
+          message: `\`${here()}\` has no field \`${segment.name}\`${known.length && known.length <= 8 ? ` (it has ${known.map((k) => `\`${k}\``).join(", ")})` : ""}`,
           ...(fixed ? { suggestion: fixed } : {}),
         };
       }

@@ -125,17 +125,20 @@ function insideClassOrFunction(lines: readonly string[], lineIndex: number): boo
 }
 
 function gradeDefs(source: string): GradeDef[] {
-  const lines = source.split("\n");
+  let lines: string[] | undefined; // split only when needed: an indented def
   const defs: GradeDef[] = [];
   let line = 0;
   let lineStart = 0;
   for (const m of source.matchAll(/^([ \t]*)(async[ \t]+)?def[ \t]+grade[ \t]*\(/gm)) {
-    while (lineStart + lines[line]!.length < m.index) lineStart += lines[line++]!.length + 1;
+    if (m[1] !== "") {
+      lines ??= source.split("\n");
+      while (lineStart + lines[line]!.length < m.index) lineStart += lines[line++]!.length + 1;
+    }
     defs.push({
       start: m.index + m[1]!.length,
       open: m.index + m[0].length - 1,
       async: m[2] !== undefined,
-      moduleLevel: m[1] === "" || !insideClassOrFunction(lines, line),
+      moduleLevel: m[1] === "" || !insideClassOrFunction(lines!, line),
     });
   }
   return defs;

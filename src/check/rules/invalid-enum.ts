@@ -92,12 +92,17 @@ export const invalidEnumRule: Rule = {
         if (effort) checkEnum("reasoning effort", effort.value, ReasoningEffort, report, { nullable: true });
       }
     },
-    Message(message) {
+    Message(message, parents) {
       if (!message.role) return;
       if (Role.includes(message.role.name)) return;
       // A role the parser recovered from a syntax error (a quoted string, a keyword) is no role.
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(message.role.name)) return;
-      const grader = ctx.graders.find((g) => g.body.kind === "BlockBody" && g.body.members.includes(message));
+      // The grader whose body holds the message: the walk's grandparent (the search is the fallback).
+      const up = parents[parents.length - 2];
+      const grader =
+        up?.kind === "Grader" && up.body === parents[parents.length - 1] && up.body.kind === "BlockBody" && up.body.members.includes(message) && ctx.graders.includes(up)
+          ? up
+          : ctx.graders.find((g) => g.body.kind === "BlockBody" && g.body.members.includes(message));
       const kind = grader?.type.name;
       if (!kind || !isGraderKind(kind)) return; // an unknown kind is reported as such
       if (fieldsOfKind(kind, ctx.target).has(message.role.name)) {
