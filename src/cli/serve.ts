@@ -112,15 +112,8 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
     return EXIT_USAGE;
   }
 
-  for (const warning of bindWarnings(host, { token: token !== undefined, python: allowPython, models })) say(warning);
-  say(`listening on ${server.url} (OpenAI base URL ${server.baseUrl})`);
-  say(
-    `POST /v1/fine_tuning/alpha/graders/run and /validate, GET /health; local engine, ` +
-      `${concurrency} at once, ${maxQueue} queued, bodies up to ${size(maxBodyBytes)}, ` +
-      `${token !== undefined ? "token required" : "no token"}${allowPython ? "" : ", python disabled"}. Ctrl-C stops.`,
-  );
-
-  const code = await new Promise<number>((resolve) => {
+  // The handlers are in place before the first line is printed: whoever reads "listening" may signal at once.
+  const stopped = new Promise<number>((resolve) => {
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals) => {
       signals++;
@@ -140,6 +133,15 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
     };
     process.on("SIGTERM", onSignal).on("SIGINT", onSignal);
   });
+  for (const warning of bindWarnings(host, { token: token !== undefined, python: allowPython, models })) say(warning);
+  say(`listening on ${server.url} (OpenAI base URL ${server.baseUrl})`);
+  say(
+    `POST /v1/fine_tuning/alpha/graders/run and /validate, GET /health; local engine, ` +
+      `${concurrency} at once, ${maxQueue} queued, bodies up to ${size(maxBodyBytes)}, ` +
+      `${token !== undefined ? "token required" : "no token"}${allowPython ? "" : ", python disabled"}. Ctrl-C stops.`,
+  );
+
+  const code = await stopped;
   // Everything is closed; should anything still hold the event loop, do not hang on it.
   setTimeout(() => process.exit(code), 2000).unref();
   return code;
