@@ -16,35 +16,36 @@ const reporter = (rule: Rule, into: () => Diagnostic[]) => (report: Report) => {
   into().push({ rule: rule.meta.id, severity: severity ?? rule.meta.severity, ...rest });
 };
 
-/**
- * For each node kind, in the order of the rules: the handlers of the shared rules (made once)
- * and the places of the other rules, whose visitors are made per document.
- */
-let slotTable: Partial<Record<string, readonly Slot[]>> | undefined;
-
-function slots(): Partial<Record<string, readonly Slot[]>> {
-  if (slotTable) return slotTable;
-  const visitors = rules.map((rule) => (rule.shared ? rule.create(current as unknown as CheckContext, reporter(rule, () => sink)) : undefined));
-  const table: Partial<Record<string, readonly Slot[]>> = {};
-  for (const kind of Object.keys(childKeys)) {
-    const list: Slot[] = [];
-    rules.forEach((_rule, index) => {
-      const visitor = visitors[index];
-      if (!visitor) list.push(index);
-      else if (visitor[kind as keyof Visitor]) list.push(visitor[kind as keyof Visitor] as Handler);
-    });
-    if (list.length) table[kind] = list;
-  }
-  slotTable = table;
-  return table;
+interface Tables {
+  /** For each node kind, the handlers of the shared rules, in the order of the rules. */
+  readonly shared: Partial<Record<string, readonly Handler[]>>;
+  /** The same with the places of the other rules (whose visitors are made per document). */
+  readonly slots: Partial<Record<string, readonly Slot[]>>;
+  /** The kinds to visit for the shared rules: those with a handler, and those with children. */
+  readonly visited: ReadonlySet<string>;
 }
 
-let visitedShared: ReadonlySet<string> | undefined;
+let made: Tables | undefined;
 
-/** The kinds to visit for the shared rules: those with a handler, and those with children. */
-function visitedKinds(table: Partial<Record<string, readonly Slot[]>>): ReadonlySet<string> {
-  visitedShared ??= new Set([...parentKinds, ...Object.keys(table).filter((kind) => table[kind]!.some((slot) => typeof slot === "function"))]);
-  return visitedShared;
+/** The dispatch tables, made once: the shared rules' visitors are made then. */
+function tables(): Tables {
+  if (made) return made;
+  const visitors = rules.map((rule) => (rule.shared ? rule.create(current as unknown as CheckContext, reporter(rule, () => sink)) : undefined));
+  const shared: Partial<Record<string, Handler[]>> = {};
+  const slots: Partial<Record<string, Slot[]>> = {};
+  for (const kind of Object.keys(childKeys)) {
+    rules.forEach((_rule, index) => {
+      const visitor = visitors[index];
+      const handler = visitor?.[kind as keyof Visitor] as Handler | undefined;
+      if (!visitor) (slots[kind] ??= []).push(index);
+      else if (handler) {
+        (slots[kind] ??= []).push(handler);
+        (shared[kind] ??= []).push(handler);
+      }
+    });
+  }
+  made = { shared, slots, visited: new Set([...parentKinds, ...Object.keys(shared)]) };
+  return made;
 }
 
 /** Runs every rule over a parsed document in one walk; returns their findings. Never throws. */
@@ -54,19 +55,21 @@ export function checkDocument(document: Document, text: string, options: CheckOp
 } {
   const context = new CheckContext(document, text, options, hasSyntaxErrors);
   const diagnostics: Diagnostic[] = [];
-  const table = slots();
-  // The visitors of the rules that are not shared, by rule index.
+  const { shared, slots, visited: sharedVisited } = tables();
+  // The visitors of the rules that are not shared, by rule index, and the kinds they look at:
+  // only nodes of those kinds take the slower dispatch that includes them.
   const own: (Visitor | undefined)[] = [];
-  rules.forEach((rule, index) => {
-    if (!rule.shared) own[index] = rule.create(context, reporter(rule, () => diagnostics));
-  });
-  // The kinds some handler of this document looks at, and those with children: other leaves
-  // need no visit.
-  let visited = visitedKinds(table);
-  for (const visitor of own) {
-    if (!visitor) continue;
-    for (const kind in visitor) if (!visited.has(kind)) visited = new Set([...visited, kind]);
+  let ownKinds: string[] | undefined;
+  for (let index = 0; index < rules.length; index++) {
+    const rule = rules[index]!;
+    if (rule.shared) continue;
+    const visitor = rule.create(context, reporter(rule, () => diagnostics));
+    own[index] = visitor;
+    for (const kind in visitor) (ownKinds ??= []).push(kind);
   }
+  // Leaves no handler looks at need no visit.
+  let visited = sharedVisited;
+  if (ownKinds) for (const kind of ownKinds) if (!visited.has(kind)) visited = new Set([...visited, kind]);
   // Nested checks (none today) would find the outer document again when they return.
   const outer = { context: current.current, sink };
   current.current = context;
@@ -83,13 +86,17 @@ export function checkDocument(document: Document, text: string, options: CheckOp
       } else if (value !== undefined && value !== null && visited.has((value as Node).kind)) visit(value as Node);
     };
     const visit = (node: Node): void => {
-      const list = table[node.kind];
-      if (list) {
+      const kind = node.kind;
+      if (ownKinds?.includes(kind)) {
+        const list = slots[kind]!;
         for (let i = 0; i < list.length; i++) {
           const slot = list[i]!;
           if (typeof slot === "function") slot(node, parents);
-          else (own[slot]?.[node.kind] as Handler | undefined)?.(node, parents);
+          else (own[slot]?.[kind] as Handler | undefined)?.(node, parents);
         }
+      } else {
+        const list = shared[kind];
+        if (list) for (let i = 0; i < list.length; i++) list[i]!(node, parents);
       }
       parents.push(node);
       forEachChild(node, child);

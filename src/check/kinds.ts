@@ -44,6 +44,14 @@ export function fieldsOfKind(kind: GraderKind, target: Target): ReadonlyMap<stri
   return fields;
 }
 
+const requiredCache: Partial<Record<Target, Partial<Record<GraderKind, readonly FieldInfo[]>>>> = {};
+
+/** The required fields of a kind for a target, in the schema's order. */
+export function requiredFieldsOfKind(kind: GraderKind, target: Target): readonly FieldInfo[] {
+  const byKind = (requiredCache[target] ??= {});
+  return (byKind[kind] ??= [...fieldsOfKind(kind, target).values()].filter((f) => f.required));
+}
+
 const none: readonly Target[] = [];
 const withField = new Map<GraderKind, Map<string, readonly Target[]>>();
 

@@ -63,8 +63,12 @@ export interface Namespaces {
 const BUILTIN_SAMPLE: Shape = { kind: "object", fields: builtinSample() };
 
 export function namespacesOf(document: Document): Namespaces {
-  const itemDecl = document.declarations.find((d) => d.namespace.name === "item");
-  const sampleDecl = document.declarations.find((d) => d.namespace.name === "sample");
+  let itemDecl: Document["declarations"][number] | undefined;
+  let sampleDecl: Document["declarations"][number] | undefined;
+  for (const d of document.declarations) {
+    if (d.namespace.name === "item") itemDecl ??= d;
+    else if (d.namespace.name === "sample") sampleDecl ??= d;
+  }
   let sample = BUILTIN_SAMPLE;
   if (sampleDecl) {
     const sampleFields = builtinSample();

@@ -36,6 +36,19 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
  * `[digits]` segments, nothing else (`^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\d+\])*$`, scanned by hand).
  */
 export function parseTemplatePath(path: string): { namespace: string; segments: PathSegment[] } | undefined {
+  // The same paths come back in file after file (`sample.output_text`): parsed once, shared
+  // (the results are never changed by their users). A bounded cache.
+  const known = parsedPaths.get(path);
+  if (known !== undefined || parsedPaths.has(path)) return known;
+  const parsed = scanPath(path);
+  if (parsedPaths.size >= 4096) parsedPaths.clear();
+  parsedPaths.set(path, parsed);
+  return parsed;
+}
+
+const parsedPaths = new Map<string, { namespace: string; segments: PathSegment[] } | undefined>();
+
+function scanPath(path: string): { namespace: string; segments: PathSegment[] } | undefined {
   const n = path.length;
   if (n === 0 || !isNameStart(path.charCodeAt(0))) return undefined;
   let i = 1;
@@ -82,10 +95,15 @@ function braceAt(text: string, brace: string, from: number): number {
   return at < 0 ? text.length : at;
 }
 
+const NOTHING: { refs: TemplateRef[]; problems: TemplateProblem[] } = Object.freeze({ refs: Object.freeze([]) as unknown as TemplateRef[], problems: Object.freeze([]) as unknown as TemplateProblem[] });
+
 /** Finds every `{{ ... }}` in a string, with the problems of the malformed ones. */
 export function scanTemplates(text: string): { refs: TemplateRef[]; problems: TemplateProblem[] } {
-  const refs: TemplateRef[] = [];
-  const problems: TemplateProblem[] = [];
+  // No brace, nothing to find (most strings): one answer for all.
+  if (!text.includes("{") && !text.includes("}")) return NOTHING;
+  // Made on first need (most strings have a ref or two, and no problem).
+  let refs: TemplateRef[] | undefined;
+  let problems: TemplateProblem[] | undefined;
   // Single braces are literal text (JSON in a prompt: `{"a": {"b": {{item.x}}}}`); `depth` counts
   // the open ones, so the `}` that close them are not taken for extra template braces.
   let depth = 0;
@@ -105,7 +123,7 @@ export function scanTemplates(text: string): { refs: TemplateRef[]; problems: Te
       const excess = run - Math.min(run, depth);
       depth -= run - excess;
       if (excess >= 2) {
-        problems.push({ message: "`}}` closes no template", start: i + run - excess, end: i + run, suggestion: "remove it, or open the template with `{{`" });
+        (problems ??= []).push({ message: "`}}` closes no template", start: i + run - excess, end: i + run, suggestion: "remove it, or open the template with `{{`" });
       }
       i += run;
       continue;
@@ -123,7 +141,7 @@ export function scanTemplates(text: string): { refs: TemplateRef[]; problems: Te
     }
     const close = text.indexOf("}}", j);
     if (close < 0) {
-      problems.push({
+      (problems ??= []).push({
         message: "`{{` is never closed with `}}`",
         start: j - 2,
         end: j,
@@ -137,7 +155,7 @@ export function scanTemplates(text: string): { refs: TemplateRef[]; problems: Te
       // `{{{item.a}}}`: Mustache's unescaped form; the service substitutes only `{{ }}`.
       after += trailing;
       const inner = text.slice(j, close).trim();
-      problems.push({
+      (problems ??= []).push({
         message: `\`${text.slice(i, after)}\` has ${j - i} opening braces; a template has two`,
         start: i,
         end: after,
@@ -154,9 +172,9 @@ export function scanTemplates(text: string): { refs: TemplateRef[]; problems: Te
     const pathStart = j + lead;
     const pathEnd = pathStart + path.length;
     if (path === "") {
-      problems.push({ message: "empty template `{{ }}`", start: j - 2, end: close + 2, suggestion: "name a variable, as in `{{item.answer}}`" });
+      (problems ??= []).push({ message: "empty template `{{ }}`", start: j - 2, end: close + 2, suggestion: "name a variable, as in `{{item.answer}}`" });
     } else if (inner.includes("{{")) {
-      problems.push({
+      (problems ??= []).push({
         message: "`{{` opens a template inside another one",
         start: j - 2,
         end: close + 2,
@@ -166,14 +184,14 @@ export function scanTemplates(text: string): { refs: TemplateRef[]; problems: Te
       const parsed = parseTemplatePath(path);
       if (!parsed) {
         const compact = path.replace(/\s*([.[\]])\s*/g, "$1");
-        problems.push({
+        (problems ??= []).push({
           message: `\`{{${inner}}}\` is not a template path; write \`namespace.field\`, with \`[n]\` for list items`,
           start: j - 2,
           end: close + 2,
           ...(compact !== path && parseTemplatePath(compact) ? { suggestion: `did you mean \`{{${compact}}}\`? (no spaces inside a path)`, replacement: `{{${compact}}}` } : {}),
         });
       } else if (parsed.segments.length === 0 && (path === "item" || path === "sample")) {
-        problems.push({
+        (problems ??= []).push({
           message: `\`{{${inner}}}\` names a namespace but no variable`,
           start: pathStart,
           end: pathEnd,
@@ -182,7 +200,7 @@ export function scanTemplates(text: string): { refs: TemplateRef[]; problems: Te
       } else if (parsed.segments.length === 0) {
         // `{{output_text}}`: a bare name, with no namespace before it.
         const sampleField = SAMPLE_FIELDS.includes(path);
-        problems.push({
+        (problems ??= []).push({
           message: `\`{{${inner}}}\` has no namespace; templates read \`item.<field>\` (the dataset row) or \`sample.<field>\` (the model's output)`,
           start: pathStart,
           end: pathEnd,
@@ -190,7 +208,7 @@ export function scanTemplates(text: string): { refs: TemplateRef[]; problems: Te
           replacement: `${sampleField ? "sample" : "item"}.${path}`,
         });
       } else {
-        refs.push({ path, namespace: parsed.namespace, segments: parsed.segments, start: pathStart, end: pathEnd });
+        (refs ??= []).push({ path, namespace: parsed.namespace, segments: parsed.segments, start: pathStart, end: pathEnd });
       }
     }
     const run = closersAt(text, after);
@@ -198,9 +216,9 @@ export function scanTemplates(text: string): { refs: TemplateRef[]; problems: Te
     depth -= run - excess;
     if (excess > 0) {
       const extra = "}".repeat(excess);
-      problems.push({ message: `extra \`${extra}\` after the template`, start: after, end: after + excess, suggestion: excess === 1 ? "remove it" : "remove them" });
+      (problems ??= []).push({ message: `extra \`${extra}\` after the template`, start: after, end: after + excess, suggestion: excess === 1 ? "remove it" : "remove them" });
     }
     i = after + run;
   }
-  return { refs, problems };
+  return refs === undefined && problems === undefined ? NOTHING : { refs: refs ?? NOTHING.refs, problems: problems ?? NOTHING.problems };
 }

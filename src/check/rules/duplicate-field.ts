@@ -1,4 +1,4 @@
-import type { Grader, Node, Span } from "../../syntax/ast.js";
+import type { Argument, Grader, Member, Node, Span } from "../../syntax/ast.js";
 import type { Report, Rule } from "../context.js";
 
 interface Named {
@@ -6,8 +6,9 @@ interface Named {
   readonly span: Span;
 }
 
-function duplicates(keys: readonly (Named | undefined)[], what: string, consequence: string, report: (r: Report) => void): void {
-  const n = keys.length;
+/** Reports each key of `items` (read by `keyOf`; undefined: no key) given before in the list. */
+function duplicates<T>(items: readonly T[], keyOf: (item: T) => Named | undefined, what: string, consequence: string, report: (r: Report) => void): void {
+  const n = items.length;
   if (n < 2) return;
   const found = (key: Named, first: Named): void =>
     report({
@@ -19,10 +20,10 @@ function duplicates(keys: readonly (Named | undefined)[], what: string, conseque
   if (n <= 16) {
     // Few keys (the usual case): compare each with those before it, allocating nothing.
     for (let j = 1; j < n; j++) {
-      const key = keys[j];
+      const key = keyOf(items[j]!);
       if (!key) continue;
       for (let i = 0; i < j; i++) {
-        const first = keys[i];
+        const first = keyOf(items[i]!);
         if (first && first.name === key.name) {
           found(key, first);
           break;
@@ -32,13 +33,18 @@ function duplicates(keys: readonly (Named | undefined)[], what: string, conseque
     return;
   }
   const seen = new Map<string, Named>();
-  for (const key of keys) {
+  for (const item of items) {
+    const key = keyOf(item);
     if (!key) continue;
     const first = seen.get(key.name);
     if (first) found(key, first);
     else seen.set(key.name, key);
   }
 }
+
+const fieldKey = (m: Member): Named | undefined => (m.kind === "Field" ? m.key : undefined);
+const entryKey = (e: { readonly key: Named }): Named => e.key;
+const argumentName = (a: Argument): Named | undefined => a.name;
 
 const JSON_KEEPS_ONE = "JSON keeps only one of them";
 
@@ -55,33 +61,23 @@ export const duplicateFieldRule: Rule = {
     const keysOf = (node: Node): void => {
       switch (node.kind) {
         case "BlockBody":
-          duplicates(
-            node.members.map((m) => (m.kind === "Field" ? m.key : undefined)),
-            "the field",
-            JSON_KEEPS_ONE,
-            report,
-          );
+          duplicates(node.members, fieldKey, "the field", JSON_KEEPS_ONE, report);
           break;
         case "ObjectValue":
-          duplicates(node.entries.map((e) => e.key), "the key", JSON_KEEPS_ONE, report);
+          duplicates(node.entries, entryKey, "the key", JSON_KEEPS_ONE, report);
           break;
         case "GraderMap":
-          duplicates(node.entries.map((e) => e.key), "the sub-grader key", JSON_KEEPS_ONE, report);
+          duplicates(node.entries, entryKey, "the sub-grader key", JSON_KEEPS_ONE, report);
           break;
         case "ObjectType":
-          duplicates(node.fields.map((f) => f.key), "the field", "a shape declares each field once", report);
+          duplicates(node.fields, entryKey, "the field", "a shape declares each field once", report);
           break;
         case "TestBlock":
-          duplicates(node.fields.map((f) => f.key), "the field", "a test sets each field once", report);
+          duplicates(node.fields, entryKey, "the field", "a test sets each field once", report);
           break;
         case "CallValue":
           // Named arguments are keys of the content part (`detail: high`).
-          duplicates(
-            node.args.map((a) => a.name),
-            "the argument",
-            JSON_KEEPS_ONE,
-            report,
-          );
+          duplicates(node.args, argumentName, "the argument", JSON_KEEPS_ONE, report);
           break;
         default:
           break;

@@ -100,7 +100,7 @@ export const invalidEnumRule: Rule = {
       // The grader whose body holds the message: the walk's grandparent (the search is the fallback).
       const up = parents[parents.length - 2];
       const grader =
-        up?.kind === "Grader" && up.body === parents[parents.length - 1] && up.body.kind === "BlockBody" && up.body.members.includes(message) && ctx.graders.includes(up)
+        up?.kind === "Grader" && up.body === parents[parents.length - 1] && up.body.kind === "BlockBody" && up.body.members.includes(message)
           ? up
           : ctx.graders.find((g) => g.body.kind === "BlockBody" && g.body.members.includes(message));
       const kind = grader?.type.name;

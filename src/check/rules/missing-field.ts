@@ -1,7 +1,7 @@
 import { fieldsOf, messagesOf } from "../../syntax/ast.js";
 import { schemaTable } from "../../schema/table.js";
 import type { Rule } from "../context.js";
-import { fieldsOfKind, isGraderKind, modelKinds, targets } from "../kinds.js";
+import { fieldsOfKind, isGraderKind, modelKinds, requiredFieldsOfKind, targets } from "../kinds.js";
 import { closest } from "../suggest.js";
 
 const HINTS: Readonly<Record<string, string>> = {
@@ -33,26 +33,24 @@ export const missingFieldRule: Rule = {
       const kind = grader.type.name;
       if (!isGraderKind(kind) || grader.body.kind !== "BlockBody" || ctx.hasSyntaxErrors) return;
       const known = fieldsOfKind(kind, ctx.target);
-      // What was given, and the required fields some unknown field misspells: made on first need.
-      let given: Set<string> | undefined;
-      let misspelt: Set<string> | undefined;
-      const givenFields = (): Set<string> => {
-        const out = new Set(fieldsOf(grader).map((f) => f.key.name));
-        const messages = messagesOf(grader);
+      // Whether a field was given (or stands for one), and the required fields some unknown
+      // field misspells: asked only about required fields, the latter made on first need.
+      const fields = fieldsOf(grader);
+      const messages = messagesOf(grader);
+      const given = (name: string): boolean => {
+        for (const f of fields) if (f.key.name === name) return true;
         // A message written as a field (`user: "..."`) is reported by `unknown-field`.
-        const roleFields = fieldsOf(grader).some((f) => schemaTable.enums.Role.includes(f.key.name));
-        if (modelKinds.has(kind) && (messages.length > 0 || roleFields)) out.add("input");
+        if (name === "input" && modelKinds.has(kind) && (messages.length > 0 || fields.some((f) => schemaTable.enums.Role.includes(f.key.name)))) return true;
         // `model "x"`: a field written without its colon is a message to the parser; `invalid-enum`
         // reports the missing colon, so the field is not reported missing as well.
-        for (const m of messages) if (m.role) out.add(m.role.name);
-        return out;
+        for (const m of messages) if (m.role && m.role.name === name) return true;
+        return false;
       };
-      for (const field of known.values()) {
-        if (!field.required) continue;
-        given ??= givenFields();
-        if (given.has(field.name)) continue;
+      let misspelt: Set<string> | undefined;
+      for (const field of requiredFieldsOfKind(kind, ctx.target)) {
+        if (given(field.name)) continue;
         misspelt ??= new Set(
-          fieldsOf(grader)
+          fields
             .filter((f) => !known.has(f.key.name))
             .map((f) => closest(f.key.name, known.keys()))
             .filter((n): n is string => n !== undefined),

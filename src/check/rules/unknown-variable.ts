@@ -32,8 +32,9 @@ export const unknownVariableRule: Rule = {
         }
       }
       const sampleDecl = document.declarations.find((d) => d.namespace.name === "sample");
+      if (!sampleDecl) return;
       const known = [...builtinSample().keys()];
-      for (const field of sampleDecl?.type.fields ?? []) {
+      for (const field of sampleDecl.type.fields ?? []) {
         if (known.includes(field.key.name)) continue;
         const near = closest(field.key.name, known);
         report({
