@@ -1,11 +1,13 @@
 // `grade check --items` on a 100 MB dataset against the baseline of streaming the same file and
 // JSON.parse-ing each line (same run, same machine), and the peak RSS of both. Each is a child
-// process (the fastest of five, run in turn); its peak RSS is `process.resourceUsage().maxRSS` read at exit.
+// process, run in turn round after round (the medians of five); its peak RSS is
+// `process.resourceUsage().maxRSS` read at exit (the highest of the rounds).
 // The dataset is generated once under bench/.data/ (gitignored).
 import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { median } from "./stats.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dataDir = join(root, "bench/.data");
@@ -100,17 +102,11 @@ function measure(args, expectCode) {
   return { ms, rss, stdout: result.stdout };
 }
 
-/** Runs the measures in turn, `rounds` times (so load on the machine hits all alike); keeps the fastest time and the highest RSS of each. */
+/** Runs the measures in turn, `rounds` times (so load on the machine hits all alike); the median time and the highest RSS of each. */
 function interleaved(rounds, measures) {
-  const out = measures.map(() => undefined);
-  for (let round = 0; round < rounds; round++) {
-    measures.forEach((fn, i) => {
-      const r = fn();
-      const prev = out[i];
-      out[i] = !prev ? r : { ...(r.ms < prev.ms ? r : prev), rss: Math.max(r.rss, prev.rss) };
-    });
-  }
-  return out;
+  const runs = measures.map(() => []);
+  for (let round = 0; round < rounds; round++) measures.forEach((fn, i) => runs[i].push(fn()));
+  return runs.map((list) => ({ ...list[0], ms: median(list.map((r) => r.ms)), rss: Math.max(...list.map((r) => r.rss)) }));
 }
 
 export async function run() {
