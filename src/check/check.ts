@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { childKeys, type Document, forEachChild, forgetLists, type Node, parentKinds, type Visit } from "../syntax/ast.js";
+import { childKeys, childrenVisitorOf, type Document, forgetLists, type Node, type NodeKind, type Visit } from "../syntax/ast.js";
 import { CheckContext, type CheckOptions, CurrentContext, type Report, type Rule, type Visitor } from "./context.js";
 import { rules } from "./registry.js";
 
@@ -16,35 +16,41 @@ const reporter = (rule: Rule, into: () => Diagnostic[]) => (report: Report) => {
   into().push({ rule: rule.meta.id, severity: severity ?? rule.meta.severity, ...rest });
 };
 
-interface Tables {
-  /** For each node kind, the handlers of the shared rules, in the order of the rules. */
-  readonly shared: Partial<Record<string, readonly Handler[]>>;
+/** What the walk does with a kind of node, found with one lookup. */
+interface Plan {
+  /** The handlers of the shared rules, in the order of the rules. */
+  readonly shared: readonly Handler[] | undefined;
   /** The same with the places of the other rules (whose visitors are made per document). */
-  readonly slots: Partial<Record<string, readonly Slot[]>>;
-  /** The kinds to visit for the shared rules: those with a handler, and those with children. */
-  readonly visited: ReadonlySet<string>;
+  readonly slots: readonly Slot[];
+  /** Visits the children; undefined for a leaf kind. */
+  readonly children: ((node: Node, visit: Visit) => void) | undefined;
+  /** Worth a visit without the per-document rules: it has a shared handler or children. */
+  readonly visit: boolean;
 }
 
-let made: Tables | undefined;
+let plans: ReadonlyMap<string, Plan> | undefined;
 
-/** The dispatch tables, made once: the shared rules' visitors are made then. */
-function tables(): Tables {
-  if (made) return made;
+/** The plans of every kind, made once: the shared rules' visitors are made then. */
+function planOf(): ReadonlyMap<string, Plan> {
+  if (plans) return plans;
   const visitors = rules.map((rule) => (rule.shared ? rule.create(current as unknown as CheckContext, reporter(rule, () => sink)) : undefined));
-  const shared: Partial<Record<string, Handler[]>> = {};
-  const slots: Partial<Record<string, Slot[]>> = {};
-  for (const kind of Object.keys(childKeys)) {
+  const made = new Map<string, Plan>();
+  for (const kind of Object.keys(childKeys) as NodeKind[]) {
+    const shared: Handler[] = [];
+    const slots: Slot[] = [];
     rules.forEach((_rule, index) => {
       const visitor = visitors[index];
-      const handler = visitor?.[kind as keyof Visitor] as Handler | undefined;
-      if (!visitor) (slots[kind] ??= []).push(index);
+      const handler = visitor?.[kind] as Handler | undefined;
+      if (!visitor) slots.push(index);
       else if (handler) {
-        (slots[kind] ??= []).push(handler);
-        (shared[kind] ??= []).push(handler);
+        slots.push(handler);
+        shared.push(handler);
       }
     });
+    const children = childrenVisitorOf(kind);
+    made.set(kind, { shared: shared.length ? shared : undefined, slots, children, visit: shared.length > 0 || children !== undefined });
   }
-  made = { shared, slots, visited: new Set([...parentKinds, ...Object.keys(shared)]) };
+  plans = made;
   return made;
 }
 
@@ -55,7 +61,7 @@ export function checkDocument(document: Document, text: string, options: CheckOp
 } {
   const context = new CheckContext(document, text, options, hasSyntaxErrors);
   const diagnostics: Diagnostic[] = [];
-  const { shared, slots, visited: sharedVisited } = tables();
+  const plan = planOf();
   // The visitors of the rules that are not shared, by rule index, and the kinds they look at:
   // only nodes of those kinds take the slower dispatch that includes them.
   const own: (Visitor | undefined)[] = [];
@@ -67,42 +73,46 @@ export function checkDocument(document: Document, text: string, options: CheckOp
     own[index] = visitor;
     for (const kind in visitor) (ownKinds ??= []).push(kind);
   }
-  // Leaves no handler looks at need no visit.
-  let visited = sharedVisited;
-  if (ownKinds) for (const kind of ownKinds) if (!visited.has(kind)) visited = new Set([...visited, kind]);
   // Nested checks (none today) would find the outer document again when they return.
   const outer = { context: current.current, sink };
   current.current = context;
   sink = diagnostics;
   try {
-    // walk() of src/syntax/ast.ts, with the dispatch inlined and unwanted leaves skipped.
+    // walk() of src/syntax/ast.ts, with the dispatch inlined; leaves no handler looks at are
+    // not visited.
     const parents: Node[] = [];
     const child: Visit = (value) => {
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) {
           const node = value[i] as Node;
-          if (visited.has(node.kind)) visit(node);
+          const p = plan.get(node.kind)!;
+          if (p.visit || ownKinds?.includes(node.kind)) visit(node, p);
         }
-      } else if (value !== undefined && value !== null && visited.has((value as Node).kind)) visit(value as Node);
+      } else if (value !== undefined && value !== null) {
+        const node = value as Node;
+        const p = plan.get(node.kind)!;
+        if (p.visit || ownKinds?.includes(node.kind)) visit(node, p);
+      }
     };
-    const visit = (node: Node): void => {
-      const kind = node.kind;
-      if (ownKinds?.includes(kind)) {
-        const list = slots[kind]!;
+    const visit = (node: Node, p: Plan): void => {
+      if (ownKinds?.includes(node.kind)) {
+        const list = p.slots;
         for (let i = 0; i < list.length; i++) {
           const slot = list[i]!;
           if (typeof slot === "function") slot(node, parents);
-          else (own[slot]?.[kind] as Handler | undefined)?.(node, parents);
+          else (own[slot]?.[node.kind] as Handler | undefined)?.(node, parents);
         }
       } else {
-        const list = shared[kind];
+        const list = p.shared;
         if (list) for (let i = 0; i < list.length; i++) list[i]!(node, parents);
       }
-      parents.push(node);
-      forEachChild(node, child);
-      parents.pop();
+      if (p.children) {
+        parents.push(node);
+        p.children(node, child);
+        parents.pop();
+      }
     };
-    visit(document);
+    visit(document, plan.get(document.kind)!);
   } finally {
     current.current = outer.context;
     sink = outer.sink;

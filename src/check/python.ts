@@ -129,7 +129,8 @@ function gradeDefs(source: string): GradeDef[] {
   const defs: GradeDef[] = [];
   let line = 0;
   let lineStart = 0;
-  for (const m of source.matchAll(/^([ \t]*)(async[ \t]+)?def[ \t]+grade[ \t]*\(/gm)) {
+  const defGrade = /^([ \t]*)(async[ \t]+)?def[ \t]+grade[ \t]*\(/gm;
+  for (let m = defGrade.exec(source); m; m = defGrade.exec(source)) {
     if (m[1] !== "") {
       lines ??= source.split("\n");
       while (lineStart + lines[line]!.length < m.index) lineStart += lines[line++]!.length + 1;

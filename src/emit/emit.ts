@@ -39,11 +39,13 @@ export const jsonPointer = (path: readonly (string | number)[]): string => {
   return out;
 };
 
+const noSpans: ReadonlyMap<string, A.Span> = new Map();
+
 export function emitGrader(grader: A.Grader, options: EmitOptions): Emitted {
-  const spans = new Map<string, A.Span>();
   const record = options.spans !== false;
+  const spans = record ? new Map<string, A.Span>() : undefined;
   // Paths are JSON pointers, built a segment at a time.
-  const note = (path: string, span: A.Span): void => void (record && spans.set(path, span));
+  const note = (path: string, span: A.Span): void => void spans?.set(path, span);
   const at = (path: string, key: string): string => (record ? `${path}/${segment(key)}` : "");
   const atIndex = (path: string, i: number): string => (record ? `${path}/${i}` : "");
 
@@ -182,5 +184,5 @@ export function emitGrader(grader: A.Grader, options: EmitOptions): Emitted {
     return out;
   };
 
-  return { json: emit(grader, ""), spans };
+  return { json: emit(grader, ""), spans: spans ?? noSpans };
 }

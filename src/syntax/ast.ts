@@ -363,16 +363,10 @@ const childrenVisitors: { readonly [K in NodeKind]?: (node: NodeOfKind<K>, visit
   TestBlock: (n, v) => (v(n.name), v(n.fields)),
 };
 
-/** Calls `visit` on each child key's value of `node`, in `childKeys` order; false for a kind without children. */
-export function forEachChild(node: Node, visit: Visit): boolean {
-  const children = childrenVisitors[node.kind] as ((node: Node, visit: Visit) => void) | undefined;
-  if (!children) return false;
-  children(node, visit);
-  return true;
+/** The function that visits the children of a kind of node, in `childKeys` order; undefined for a leaf kind. */
+export function childrenVisitorOf(kind: NodeKind): ((node: Node, visit: Visit) => void) | undefined {
+  return childrenVisitors[kind] as ((node: Node, visit: Visit) => void) | undefined;
 }
-
-/** Kinds that can have children. */
-export const parentKinds: ReadonlySet<NodeKind> = new Set(Object.keys(childrenVisitors) as NodeKind[]);
 
 /** Visits every node depth-first; `enter` returning false skips the node's children. */
 export function walk(root: Node, enter: (node: Node, parents: readonly Node[]) => boolean | void): void {

@@ -46,8 +46,8 @@ export function finishDocument(
 ): ParseResult {
   const graders = result?.graders ?? [];
   const declarations = result?.declarations ?? [];
-  const seen = new Map<string, A.NamespaceDecl>();
-  for (const decl of declarations) {
+  const seen = declarations.length > 1 ? new Map<string, A.NamespaceDecl>() : undefined;
+  if (seen) for (const decl of declarations) {
     const name = decl.namespace.name;
     const first = seen.get(name);
     if (first) {

@@ -11,8 +11,12 @@ export const malformedTemplateRule: Rule = {
   },
   create: (ctx, report) => ({
     Document() {
-      for (const s of ctx.templateStrings()) {
-        for (const p of s.problems) {
+      // Indexed loops: these run for every document, and for-of made an iterator each time.
+      const strings = ctx.templateStrings();
+      for (let k = 0; k < strings.length; k++) {
+        const s = strings[k]!;
+        for (let q = 0; q < s.problems.length; q++) {
+          const p = s.problems[q]!;
           report({
             message: p.message,
             span: ctx.spanInString(s.node, p.start, p.end),

@@ -34,8 +34,12 @@ export const unknownNamespaceRule: Rule = {
   },
   create: (ctx, report) => ({
     Document() {
-      for (const s of ctx.templateStrings()) {
-        for (const ref of s.refs) {
+      // Indexed loops: these run for every document, and for-of made an iterator each time.
+      const strings = ctx.templateStrings();
+      for (let k = 0; k < strings.length; k++) {
+        const s = strings[k]!;
+        for (let r = 0; r < s.refs.length; r++) {
+          const ref = s.refs[r]!;
           if (NAMESPACES.includes(ref.namespace)) continue;
           const meant = MEANT[ref.namespace.toLowerCase()];
           const near =

@@ -17,8 +17,12 @@ export const unknownVariableRule: Rule = {
   },
   create: (ctx, report) => ({
     Document(document) {
-      for (const s of ctx.templateStrings()) {
-        for (const ref of s.refs) {
+      // Indexed loops: these run for every document, and for-of made an iterator each time.
+      const strings = ctx.templateStrings();
+      for (let k = 0; k < strings.length; k++) {
+        const s = strings[k]!;
+        for (let r = 0; r < s.refs.length; r++) {
+          const ref = s.refs[r]!;
           const shape = ref.namespace === "item" ? ctx.namespaces.item : ref.namespace === "sample" ? ctx.namespaces.sample : undefined;
           if (!shape) continue;
           const problem = resolvePath(ref.namespace, shape, ref.segments, closest);
