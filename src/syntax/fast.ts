@@ -125,17 +125,17 @@ const NUMBER_RE = /\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const PATH_RE = /[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[\d+\])+/y;
 
 /** The end of the block string at `offset` (src/syntax/tokens.ts, matchBlockString), or -1. */
-function blockEnd(offset: number): number {
+function blockEnd(src: string, offset: number): number {
   let i = offset + 3;
   for (;;) {
-    const next = text.indexOf('"', i);
+    const next = src.indexOf('"', i);
     if (next < 0) return -1;
-    if (text.charCodeAt(next - 1) === 92 && text.startsWith('"""', next) && next - 1 >= i) {
+    if (src.charCodeAt(next - 1) === 92 && src.startsWith('"""', next) && next - 1 >= i) {
       i = next + 3;
       continue;
     }
     let run = next;
-    while (text.charCodeAt(run) === 34) run++;
+    while (src.charCodeAt(run) === 34) run++;
     if (run - next >= 3) return run;
     i = run;
   }
@@ -143,10 +143,12 @@ function blockEnd(offset: number): number {
 
 /** Tokens of the whole text into the buffers, comments into `comments`; false to give up. */
 function lex(comments: A.Comment[]): boolean {
-  const n = text.length;
+  // A local copy: the module's `text` would be reloaded (and its kind checked again) at every read.
+  const src = text;
+  const n = src.length;
   let i = 0;
   const find = (what: string, from: number): number => {
-    const at = text.indexOf(what, from);
+    const at = src.indexOf(what, from);
     return at < 0 ? n : at;
   };
   let nextBackslash = -1;
@@ -154,19 +156,21 @@ function lex(comments: A.Comment[]): boolean {
   let nextReturn = -1;
   let depth = 0;
   while (i < n) {
-    const c = text.charCodeAt(i);
+    const c = src.charCodeAt(i);
     const cls = c < 128 ? charClass[c]! : c === 0xfeff ? C_SPACE : C_OTHER;
     if (cls === C_SPACE) {
+      // A run of blanks (indentation, line ends) in one tight loop.
       i++;
+      for (let d = src.charCodeAt(i); d === 32 || d === 10 || d === 9 || d === 13; d = src.charCodeAt(++i));
       continue;
     }
     if (cls === C_LETTER) {
       let j = i + 1;
-      while (j < n && isWordChar(text.charCodeAt(j))) j++;
-      const next = text.charCodeAt(j);
+      while (j < n && isWordChar(src.charCodeAt(j))) j++;
+      const next = src.charCodeAt(j);
       if (next === 46 || next === 91) {
         PATH_RE.lastIndex = i;
-        if (PATH_RE.test(text)) {
+        if (PATH_RE.test(src)) {
           push(PATH, i, PATH_RE.lastIndex);
           i = PATH_RE.lastIndex;
           continue;
@@ -186,16 +190,16 @@ function lex(comments: A.Comment[]): boolean {
       continue;
     }
     if (c === 34) {
-      if (text.startsWith('"""', i)) {
-        const end = blockEnd(i);
+      if (src.startsWith('"""', i)) {
+        const end = blockEnd(src, i);
         if (end < 0) return false; // unterminated
         push(BLOCK, i, end);
         i = end;
         continue;
       }
       // The next `"`, and whether a backslash or a line break comes before it, by indexOf
-      // (cursors that only move forward, so each is searched for once over the text).
-      const quote = text.indexOf('"', i + 1);
+      // (cursors that only move forward, so each is searched for once over the src).
+      const quote = src.indexOf('"', i + 1);
       if (nextBackslash <= i) nextBackslash = find("\\", i + 1);
       if (nextNewline <= i) nextNewline = find("\n", i + 1);
       if (nextReturn <= i) nextReturn = find("\r", i + 1);
@@ -207,11 +211,11 @@ function lex(comments: A.Comment[]): boolean {
       let j = i + 1;
       for (;;) {
         if (j >= n) return false;
-        const d = text.charCodeAt(j);
+        const d = src.charCodeAt(j);
         if (d === 34) break;
         if (d === 10 || d === 13) return false;
         if (d === 92) {
-          const e = text.charCodeAt(j + 1);
+          const e = src.charCodeAt(j + 1);
           if (e === 10 || e === 13 || Number.isNaN(e)) return false;
           j += 2;
         } else j++;
@@ -222,20 +226,20 @@ function lex(comments: A.Comment[]): boolean {
     }
     if (cls === C_DIGIT) {
       NUMBER_RE.lastIndex = i;
-      NUMBER_RE.test(text);
+      NUMBER_RE.test(src);
       push(NUMBER, i, NUMBER_RE.lastIndex);
       i = NUMBER_RE.lastIndex;
       continue;
     }
     if (c === 47) {
-      if (text.charCodeAt(i + 1) === 47) {
+      if (src.charCodeAt(i + 1) === 47) {
         let j = i + 2;
         while (j < n) {
-          const d = text.charCodeAt(j);
+          const d = src.charCodeAt(j);
           if (d === 10 || d === 13) break;
           j++;
         }
-        comments.push({ kind: "Comment", text: text.slice(i, j), span: { start: i, end: j } });
+        comments.push({ kind: "Comment", text: src.slice(i, j), span: { start: i, end: j } });
         i = j;
         continue;
       }
@@ -243,7 +247,7 @@ function lex(comments: A.Comment[]): boolean {
       i++;
       continue;
     }
-    if (c === 46 && text.charCodeAt(i + 1) === 46) {
+    if (c === 46 && src.charCodeAt(i + 1) === 46) {
       push(DOTDOT, i, i + 2);
       i += 2;
       continue;
