@@ -67,14 +67,7 @@ export class CheckContext {
     // The graders in walk order: a grader, then those of its `graders` maps (the only place a
     // grader can be), depth first. Nothing else of the tree needs visiting for them.
     const graders: A.Grader[] = [];
-    const collect = (grader: A.Grader): void => {
-      graders.push(grader);
-      if (grader.body.kind !== "BlockBody") return;
-      for (const member of grader.body.members) {
-        if (member.kind === "Field" && member.value?.kind === "GraderMap") for (const entry of member.value.entries) if (entry.grader) collect(entry.grader);
-      }
-    };
-    if (document.grader) collect(document.grader);
+    if (document.grader) collectGraders(document.grader, graders);
     this.graders = graders;
   }
 
@@ -111,30 +104,18 @@ export class CheckContext {
   templateStrings(): readonly TemplateString[] {
     if (this.templateCache) return this.templateCache;
     const out: TemplateString[] = [];
-    const add = (node: A.Value | undefined): void => {
-      if (!node) return;
-      const text = stringOf(node);
-      if (text === undefined) return;
-      const { refs, problems } = scanTemplates(text);
-      out.push({ node, text, refs, problems });
-    };
-    const addContent = (content: A.Value): void => {
-      if (content.kind === "ListValue") content.items.forEach(addContent);
-      else if (content.kind === "CallValue") content.args.forEach((arg) => (arg.name === undefined || arg.name.name === "text") && add(arg.value));
-      else add(content);
-    };
     for (const grader of this.graders) {
       const body = grader.body;
       if (body.kind === "CompareForm") {
-        add(body.input);
-        add(body.reference);
+        addTemplateString(out, body.input);
+        addTemplateString(out, body.reference);
       } else if (body.kind === "CallForm") {
-        body.args.forEach(add);
+        for (let i = 0; i < body.args.length; i++) addTemplateString(out, body.args[i]);
       } else {
         for (const member of body.members) {
-          if (member.kind === "Message") addContent(member.content);
+          if (member.kind === "Message") addContentStrings(out, member.content);
           else if ((member.key.name === "input" || member.key.name === "reference") && !modelKinds.has(grader.type.name)) {
-            if (member.value.kind !== "GraderMap" && member.value.kind !== "Formula") add(member.value);
+            if (member.value.kind !== "GraderMap" && member.value.kind !== "Formula") addTemplateString(out, member.value);
           }
         }
       }
@@ -204,6 +185,33 @@ export class CheckContext {
   isKnownKind(grader: A.Grader): boolean {
     return isGraderKind(grader.type.name);
   }
+}
+
+/** A grader, then those of its `graders` maps, depth first. */
+function collectGraders(grader: A.Grader, out: A.Grader[]): void {
+  out.push(grader);
+  if (grader.body.kind !== "BlockBody") return;
+  for (const member of grader.body.members) {
+    if (member.kind === "Field" && member.value?.kind === "GraderMap") for (const entry of member.value.entries) if (entry.grader) collectGraders(entry.grader, out);
+  }
+}
+
+/** A string value in a template position, with its templates. */
+function addTemplateString(out: TemplateString[], node: A.Value | undefined): void {
+  if (!node) return;
+  const text = stringOf(node);
+  if (text === undefined) return;
+  const { refs, problems } = scanTemplates(text);
+  out.push({ node, text, refs, problems });
+}
+
+/** The strings of message content: a string, a list of them, or a part's text. */
+function addContentStrings(out: TemplateString[], content: A.Value): void {
+  if (content.kind === "ListValue") {
+    for (let i = 0; i < content.items.length; i++) addContentStrings(out, content.items[i]!);
+  } else if (content.kind === "CallValue") {
+    for (const arg of content.args) if (arg.name === undefined || arg.name.name === "text") addTemplateString(out, arg.value);
+  } else addTemplateString(out, content);
 }
 
 /** `// @target evals` in a file's comments: the target it is written for (`--target` overrides it). */
