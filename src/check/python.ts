@@ -98,7 +98,7 @@ function hasDefault(parameter: string): boolean {
   return scanCode(parameter, 0, (ch, _i, depth) => ch === "=" && depth === 0) !== undefined;
 }
 
-interface GradeDef {
+export interface GradeDef {
   /** Offset of `def` (or `async`). */
   readonly start: number;
   /** Offset of the `(` that opens the parameters. */
@@ -124,13 +124,38 @@ function insideClassOrFunction(lines: readonly string[], lineIndex: number): boo
   return false;
 }
 
-function gradeDefs(source: string): GradeDef[] {
+const DEF_GRADE = /([ \t]*)(async[ \t]+)?def[ \t]+grade[ \t]*\(/y;
+const isBlank = (c: number): boolean => c === 32 || c === 9;
+const isLineBreak = (c: number): boolean => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+
+/**
+ * The next match of `^([ \t]*)(async[ \t]+)?def[ \t]+grade[ \t]*\(` (multi-line) from `from`:
+ * found from the `def`s of the text (indexOf), each tried from its line's start, instead of the
+ * pattern tried at every line of a long source.
+ */
+function nextGradeDef(source: string, from: number): RegExpExecArray | null {
+  for (let at = source.indexOf("def", from); at >= 0; at = source.indexOf("def", at + 1)) {
+    // Back over blanks, and an `async` with blanks after it, to the start of the line.
+    let start = at;
+    while (start > 0 && isBlank(source.charCodeAt(start - 1))) start--;
+    if (start < at && start >= 5 && source.startsWith("async", start - 5)) {
+      start -= 5;
+      while (start > 0 && isBlank(source.charCodeAt(start - 1))) start--;
+    }
+    if (start < from || (start > 0 && !isLineBreak(source.charCodeAt(start - 1)))) continue;
+    DEF_GRADE.lastIndex = start;
+    const m = DEF_GRADE.exec(source);
+    if (m) return m;
+  }
+  return null;
+}
+
+export function gradeDefs(source: string): GradeDef[] {
   let lines: string[] | undefined; // split only when needed: an indented def
   const defs: GradeDef[] = [];
   let line = 0;
   let lineStart = 0;
-  const defGrade = /^([ \t]*)(async[ \t]+)?def[ \t]+grade[ \t]*\(/gm;
-  for (let m = defGrade.exec(source); m; m = defGrade.exec(source)) {
+  for (let m = nextGradeDef(source, 0); m; m = nextGradeDef(source, m.index + m[0].length)) {
     if (m[1] !== "") {
       lines ??= source.split("\n");
       while (lineStart + lines[line]!.length < m.index) lineStart += lines[line++]!.length + 1;
