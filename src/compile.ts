@@ -32,8 +32,9 @@ export { isJsonSource } from "./parse-source.js";
 
 function finish(document: Document, diagnostics: Diagnostic[], filename: string | undefined): CheckResult {
   const withFile = filename === undefined ? diagnostics : diagnostics.map((d) => ({ ...d, file: filename }));
-  const sorted = sortDiagnostics(withFile);
-  return { document, diagnostics: sorted, ...countBySeverity(sorted) };
+  const sorted = withFile.length === 0 ? withFile : sortDiagnostics(withFile);
+  const { errors, warnings } = countBySeverity(sorted);
+  return { document, diagnostics: sorted, errors, warnings };
 }
 
 function analyse(source: string, options: CheckOptions) {
@@ -84,7 +85,8 @@ export function compile(source: string, options: CheckOptions = {}): CompileResu
       else for (const d of schemaFindings(result.error, spans(), graderNode.span)) diagnostics.push(d);
     }
   }
-  const result = { ...finish(document, diagnostics, options.filename), grader };
+  const checked = finish(document, diagnostics, options.filename);
+  const result = { document, diagnostics: checked.diagnostics, errors: checked.errors, warnings: checked.warnings, grader };
   let empty: ReadonlyMap<string, Span> | undefined;
   Object.defineProperty(result, SPANS, { value: spans ?? (() => (empty ??= new Map())) });
   return Object.defineProperty(result, "sourceMap", SOURCE_MAP) as CompileResult;

@@ -54,6 +54,54 @@ function planOf(): ReadonlyMap<string, Plan> {
   return made;
 }
 
+/** The walk in progress: walk() of src/syntax/ast.ts, with the dispatch inlined. */
+interface Walk {
+  readonly parents: Node[];
+  /** The visitors of the rules that are not shared, by rule index. */
+  readonly own: readonly (Visitor | undefined)[];
+  /** The kinds those look at: only nodes of those kinds take the dispatch that includes them. */
+  readonly ownKinds: readonly string[] | undefined;
+  readonly plan: ReadonlyMap<string, Plan>;
+}
+
+let walking: Walk | undefined;
+
+/** A child key's value: leaves no handler looks at are not visited. */
+const child: Visit = (value) => {
+  const w = walking!;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const node = value[i] as Node;
+      const p = w.plan.get(node.kind)!;
+      if (p.visit || w.ownKinds?.includes(node.kind)) visit(node, p);
+    }
+  } else if (value !== undefined && value !== null) {
+    const node = value as Node;
+    const p = w.plan.get(node.kind)!;
+    if (p.visit || w.ownKinds?.includes(node.kind)) visit(node, p);
+  }
+};
+
+function visit(node: Node, p: Plan): void {
+  const w = walking!;
+  if (w.ownKinds?.includes(node.kind)) {
+    const list = p.slots;
+    for (let i = 0; i < list.length; i++) {
+      const slot = list[i]!;
+      if (typeof slot === "function") slot(node, w.parents);
+      else (w.own[slot]?.[node.kind] as Handler | undefined)?.(node, w.parents);
+    }
+  } else {
+    const list = p.shared;
+    if (list) for (let i = 0; i < list.length; i++) list[i]!(node, w.parents);
+  }
+  if (p.children) {
+    w.parents.push(node);
+    p.children(node, child);
+    w.parents.pop();
+  }
+}
+
 /** Runs every rule over a parsed document in one walk; returns their findings. Never throws. */
 export function checkDocument(document: Document, text: string, options: CheckOptions, hasSyntaxErrors: boolean): {
   context: CheckContext;
@@ -74,48 +122,16 @@ export function checkDocument(document: Document, text: string, options: CheckOp
     for (const kind in visitor) (ownKinds ??= []).push(kind);
   }
   // Nested checks (none today) would find the outer document again when they return.
-  const outer = { context: current.current, sink };
+  const outer = { context: current.current, sink, walk: walking };
   current.current = context;
   sink = diagnostics;
+  walking = { parents: [], own, ownKinds, plan };
   try {
-    // walk() of src/syntax/ast.ts, with the dispatch inlined; leaves no handler looks at are
-    // not visited.
-    const parents: Node[] = [];
-    const child: Visit = (value) => {
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) {
-          const node = value[i] as Node;
-          const p = plan.get(node.kind)!;
-          if (p.visit || ownKinds?.includes(node.kind)) visit(node, p);
-        }
-      } else if (value !== undefined && value !== null) {
-        const node = value as Node;
-        const p = plan.get(node.kind)!;
-        if (p.visit || ownKinds?.includes(node.kind)) visit(node, p);
-      }
-    };
-    const visit = (node: Node, p: Plan): void => {
-      if (ownKinds?.includes(node.kind)) {
-        const list = p.slots;
-        for (let i = 0; i < list.length; i++) {
-          const slot = list[i]!;
-          if (typeof slot === "function") slot(node, parents);
-          else (own[slot]?.[node.kind] as Handler | undefined)?.(node, parents);
-        }
-      } else {
-        const list = p.shared;
-        if (list) for (let i = 0; i < list.length; i++) list[i]!(node, parents);
-      }
-      if (p.children) {
-        parents.push(node);
-        p.children(node, child);
-        parents.pop();
-      }
-    };
     visit(document, plan.get(document.kind)!);
   } finally {
     current.current = outer.context;
     sink = outer.sink;
+    walking = outer.walk;
     forgetLists();
   }
   return { context, diagnostics };
