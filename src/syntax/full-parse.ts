@@ -145,14 +145,10 @@ function mergeUnquotedWords(tokens: IToken[], report: (d: Diagnostic) => void): 
     ) {
       end++;
     }
+    // Most colons are followed by one value: no run, and no array made for it.
+    if (end - i < 2 || !joinable(first)) continue;
     const run = tokens.slice(i + 1, end + 1);
-    if (
-      run.length < 2 ||
-      !joinable(first) ||
-      !run.some((t) => tokenMatcher(t, Minus)) ||
-      (tokenMatcher(first, Minus) && run.length === 2)
-    )
-      continue;
+    if (!run.some((t) => tokenMatcher(t, Minus)) || (tokenMatcher(first, Minus) && run.length === 2)) continue;
     const text = run.map((t) => t.image).join("");
     report(
       syntax(
