@@ -93,49 +93,58 @@ export function resolvePath(
   segments: readonly PathSegment[],
   closest: (word: string, candidates: Iterable<string>) => string | undefined,
 ): Unresolved | undefined {
-  const walk = (current: Shape, i: number): Unresolved | undefined => {
-    if (i >= segments.length || current.kind === "any") return undefined;
-    const segment = segments[i]!;
-    // The path so far, for messages only: made when one is.
-    const here = (): string => printTemplatePath(namespace, segments.slice(0, i));
-    switch (current.kind) {
-      case "union": {
-        // Resolves when any member does. Otherwise report the member that got furthest; when
-        // several object members lack the same field, name the fields of all of them.
-        const results: Unresolved[] = [];
-        for (const member of current.members) {
-          const result = walk(member, i);
-          if (!result) return undefined;
-          results.push(result);
-        }
-        const furthest = Math.max(...results.map((r) => r.at));
-        const objects = current.members.filter((m): m is Extract<Shape, { kind: "object" }> => m.kind === "object");
-        if (furthest === i && segment.kind === "field" && objects.length > 0) {
-          return walk({ kind: "object", fields: new Map(objects.flatMap((o) => [...o.fields])) }, i);
-        }
-        return results.find((r) => r.at === furthest);
+  return resolveFrom(namespace, segments, closest, shape, 0);
+}
+
+/** The path up to segment `i`, for messages only (made when one is). */
+const pathBefore = (namespace: string, segments: readonly PathSegment[], i: number): string => printTemplatePath(namespace, segments.slice(0, i));
+
+/** resolvePath from segment `i` on, at `current` (a plain function: it runs for every template). */
+function resolveFrom(
+  namespace: string,
+  segments: readonly PathSegment[],
+  closest: (word: string, candidates: Iterable<string>) => string | undefined,
+  current: Shape,
+  i: number,
+): Unresolved | undefined {
+  if (i >= segments.length || current.kind === "any") return undefined;
+  const segment = segments[i]!;
+  switch (current.kind) {
+    case "union": {
+      // Resolves when any member does. Otherwise report the member that got furthest; when
+      // several object members lack the same field, name the fields of all of them.
+      const results: Unresolved[] = [];
+      for (const member of current.members) {
+        const result = resolveFrom(namespace, segments, closest, member, i);
+        if (!result) return undefined;
+        results.push(result);
       }
-      case "scalar": {
-        const what = current.name === "null" ? "null" : `${/^[aeiou]/.test(current.name) ? "an" : "a"} ${current.name}`;
-        return { at: i, message: `\`${here()}\` is ${what}; it has no ${segment.kind === "field" ? `field \`${segment.name}\`` : "items"}` };
+      const furthest = Math.max(...results.map((r) => r.at));
+      const objects = current.members.filter((m): m is Extract<Shape, { kind: "object" }> => m.kind === "object");
+      if (furthest === i && segment.kind === "field" && objects.length > 0) {
+        return resolveFrom(namespace, segments, closest, { kind: "object", fields: new Map(objects.flatMap((o) => [...o.fields])) }, i);
       }
-      case "list":
-        if (segment.kind === "index") return walk(current.element, i + 1);
-        return { at: i, message: `\`${here()}\` is a list; index it, as in \`${here()}[0]\``, suggestion: undefined };
-      case "object": {
-        if (segment.kind === "index") return { at: i, message: `\`${here()}\` is an object, not a list` };
-        const field = current.fields.get(segment.name);
-        if (field) return walk(field, i + 1);
-        const near = closest(segment.name, current.fields.keys());
-        const fixed = near === undefined ? undefined : printTemplatePath(namespace, [...segments.slice(0, i), { kind: "field", name: near }, ...segments.slice(i + 1)]);
-        const known = [...current.fields.keys()];
-        return {
-          at: i,
-          message: `\`${here()}\` has no field \`${segment.name}\`${known.length && known.length <= 8 ? ` (it has ${known.map((k) => `\`${k}\``).join(", ")})` : ""}`,
-          ...(fixed ? { suggestion: fixed } : {}),
-        };
-      }
+      return results.find((r) => r.at === furthest);
     }
-  };
-  return walk(shape, 0);
+    case "scalar": {
+      const what = current.name === "null" ? "null" : `${/^[aeiou]/.test(current.name) ? "an" : "a"} ${current.name}`;
+      return { at: i, message: `\`${pathBefore(namespace, segments, i)}\` is ${what}; it has no ${segment.kind === "field" ? `field \`${segment.name}\`` : "items"}` };
+    }
+    case "list":
+      if (segment.kind === "index") return resolveFrom(namespace, segments, closest, current.element, i + 1);
+      return { at: i, message: `\`${pathBefore(namespace, segments, i)}\` is a list; index it, as in \`${pathBefore(namespace, segments, i)}[0]\``, suggestion: undefined };
+    case "object": {
+      if (segment.kind === "index") return { at: i, message: `\`${pathBefore(namespace, segments, i)}\` is an object, not a list` };
+      const field = current.fields.get(segment.name);
+      if (field) return resolveFrom(namespace, segments, closest, field, i + 1);
+      const near = closest(segment.name, current.fields.keys());
+      const fixed = near === undefined ? undefined : printTemplatePath(namespace, [...segments.slice(0, i), { kind: "field", name: near }, ...segments.slice(i + 1)]);
+      const known = [...current.fields.keys()];
+      return {
+        at: i,
+        message: `\`${pathBefore(namespace, segments, i)}\` has no field \`${segment.name}\`${known.length && known.length <= 8 ? ` (it has ${known.map((k) => `\`${k}\``).join(", ")})` : ""}`,
+        ...(fixed ? { suggestion: fixed } : {}),
+      };
+    }
+  }
 }
