@@ -11,6 +11,7 @@ import type { JsonObject } from "../emit/emit.js";
 import { localEngines, remoteEngines, type EngineFactory } from "../eval/engines.js";
 import { evaluate } from "../eval/evaluate.js";
 import { scanData, type DataScan } from "../eval/lines.js";
+import { lockResults, type ResultsLock } from "../eval/lock.js";
 import { Progress, type ProgressMode } from "../eval/progress.js";
 import { FORMAT_VERSION, openResults, ResultsError, ResultWriter, RowSet, type Header } from "../eval/results.js";
 import { formatSummary, summaryJson, thousands, Tally, type RunInfo } from "../eval/summary.js";
@@ -143,8 +144,11 @@ export async function evalCommand(
   const abort = new AbortController();
   let writer: ResultWriter;
   let done: RowSet;
+  let lock: ResultsLock | undefined;
   if (options.out !== undefined) {
     try {
+      // Before the file is opened: --overwrite must not truncate another run's file either.
+      lock = lockResults(options.out);
       const opened = await openResults(options.out, header, { overwrite: options.overwrite, onRecord: (r) => tally.add(r, true) });
       writer = new ResultWriter(opened.fd);
       done = opened.done;
@@ -153,6 +157,7 @@ export async function evalCommand(
         report.err(`grade eval: resuming: ${thousands(done.size)} of ${thousands(data.rows)} rows are in \`${options.out}\` already\n`);
       }
     } catch (error) {
+      lock?.release();
       if (error instanceof ResultsError) throw new UsageError(error.message);
       throw error;
     }
@@ -197,6 +202,7 @@ export async function evalCommand(
     });
   } finally {
     writer.close();
+    lock?.release();
   }
   const seconds = (performance.now() - started) / 1000;
 

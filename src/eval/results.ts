@@ -101,7 +101,8 @@ function lastNewlineEnd(fd: number, size: number): number {
   return 0;
 }
 
-function ioError(error: unknown, what: string): ResultsError {
+/** An I/O error in words: `cannot <what>: permission denied`. */
+export function ioError(error: unknown, what: string): ResultsError {
   const code = (error as NodeJS.ErrnoException).code;
   const reason = code === "ENOENT" ? "no such directory" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EISDIR" ? "is a directory" : (code ?? String(error));
   return new ResultsError(`cannot ${what}: ${reason}`);

@@ -284,15 +284,40 @@ describe("grade eval: resuming", () => {
     expect(before).toBeGreaterThanOrEqual(299);
     expect(before).toBeLessThan(2000);
 
+    expect(fs.existsSync(`${out}.lock`)).toBe(true); // left by the killed run; its pid is gone
+
     const second = await startGrade(args).done;
     clean(second);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toMatch(/grade eval: resuming: [\d,]+ of 2,000 rows are in/);
+    expect(fs.existsSync(`${out}.lock`)).toBe(false);
     const records = results(out);
     exactlyOnce(records, 2000);
     expect(records.every((r) => r.reward === ((r.row % 2 === 0) ? 1 : 0.5))).toBe(true);
     expect(second.stdout).toContain("(2,000 of 2,000 rows; ");
     expect(second.stdout).toMatch(/^reward {4}mean 0\.75 /m);
+  });
+
+  it.skipIf(!hasPython)("a second run on the same --out is refused while the first runs, even with --overwrite", async () => {
+    const grader = write("slow-lock.grade", SLOW_PYTHON);
+    const data = write("lock.jsonl", numberedRows(2000));
+    const out = file("lock-out.jsonl");
+    const first = startGrade(["eval", grader, "--data", data, "--out", out, "-c", "2"]);
+    await waitForLines(out, 50);
+    for (const extra of [[], ["--overwrite"]]) {
+      const second = grade(["eval", grader, "--data", data, "--out", out, ...extra]);
+      expect(second.code).toBe(2);
+      expect(second.stdout).toBe("");
+      expect(second.stderr).toMatch(
+        new RegExp(`is being written by another grade eval \\(pid ${first.child.pid}, started [^)]+\\); wait for it to finish or give another --out \\(if no such run is going on, delete \`[^\`]+lock-out\\.jsonl\\.lock\`\\)`),
+      );
+    }
+    first.child.kill("SIGINT");
+    expect((await first.done).code).toBe(130);
+    expect(fs.existsSync(`${out}.lock`)).toBe(false);
+    const rest = grade(["eval", grader, "--data", data, "--out", out], { timeout: 120_000 });
+    expect(rest.code, rest.stderr).toBe(0);
+    exactlyOnce(results(out), 2000);
   });
 
   it.skipIf(!hasPython)("SIGINT: the rows in flight finish, the summary so far, exit 130, how to resume; then the rest", async () => {
@@ -452,7 +477,7 @@ describe("grade eval: bad input is a message, never a stack trace (exit 2)", () 
   it("--help has the formats, the exit codes and examples", () => {
     const run = grade(["eval", "--help"]);
     expect(run.code).toBe(0);
-    for (const text of ["--data <rows.jsonl>", "--out <results.jsonl>", "--concurrency <n>", "--remote", "--python <path>", "Resuming:", "Exit codes:", "130 / 143", "Examples:"]) {
+    for (const text of ["--data <rows.jsonl>", "--out <results.jsonl>", "--concurrency <n>", "--remote", "--python <path>", "Resuming:", "holds <out>.lock", "Exit codes:", "130 / 143", "Examples:"]) {
       expect(run.stdout).toContain(text);
     }
   });
