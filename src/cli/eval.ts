@@ -11,6 +11,7 @@ import type { JsonObject } from "../emit/emit.js";
 import { localEngines, remoteEngines, type EngineFactory } from "../eval/engines.js";
 import { evaluate } from "../eval/evaluate.js";
 import { scanData, type DataScan } from "../eval/lines.js";
+import { isStream, spool } from "../eval/spool.js";
 import { lockResults, type ResultsLock } from "../eval/lock.js";
 import { Progress, type ProgressMode } from "../eval/progress.js";
 import { FORMAT_VERSION, openResults, ResultsError, ResultWriter, RowSet, type Header } from "../eval/results.js";
@@ -68,17 +69,41 @@ function label(file: string): string {
   return relative && !relative.startsWith("..") ? relative : path.resolve(file);
 }
 
-async function scan(data: string): Promise<DataScan> {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(data);
-  } catch (error) {
-    throw new UsageError(`cannot read --data \`${data}\`: ${describeIoError(error)}`);
+/** The dataset to read: the file itself, or a copy of a stream (`-`, a pipe). */
+interface Data extends DataScan {
+  /** The file the rows are read from. */
+  readonly file: string;
+  /** The data as the header and summary name it. */
+  readonly label: string;
+  /** Removes a copy of a stream. */
+  readonly remove?: () => void;
+}
+
+async function openData(data: string): Promise<Data> {
+  let stat: fs.Stats | undefined;
+  if (data !== "-") {
+    try {
+      stat = fs.statSync(data);
+    } catch (error) {
+      throw new UsageError(`cannot read --data \`${data}\`: ${describeIoError(error)}`);
+    }
   }
-  if (!stat.isFile()) throw new UsageError(`--data \`${data}\` is not a file (give a JSONL file: one row a line)`);
+  let file = data;
+  let remove: (() => void) | undefined;
+  if (isStream(data, stat)) {
+    if (data === "-" && process.stdin.isTTY) throw new UsageError("--data - reads the rows from standard input, which is a terminal: pipe them in (`jq -c ... | grade eval g.grade --data -`)");
+    try {
+      ({ file, remove } = await spool(data === "-" ? process.stdin : fs.createReadStream(data)));
+    } catch (error) {
+      throw new UsageError(`cannot read --data \`${data}\`: ${describeIoError(error)}`);
+    }
+  } else if (!stat!.isFile()) {
+    throw new UsageError(`--data \`${data}\` is not a file (give a JSONL file: one row a line, or - for standard input)`);
+  }
   try {
-    return await scanData(data);
+    return { ...(await scanData(file)), file, label: data === "-" ? "-" : label(data), remove };
   } catch (error) {
+    remove?.();
     throw new UsageError(`cannot read --data \`${data}\`: ${describeIoError(error)}`);
   }
 }
@@ -131,11 +156,11 @@ export async function evalCommand(
     createEngine = localEngines(grader, localEngineOptions(options));
   }
 
-  const data = await scan(options.data);
+  const data = await openData(options.data);
   const header: Header = {
     grade_eval: FORMAT_VERSION,
     grader: { file: source.label, sha256: sha256(JSON.stringify(grader)) },
-    data: { file: label(options.data), sha256: data.sha256, bytes: data.bytes, rows: data.rows },
+    data: { file: data.label, sha256: data.sha256, bytes: data.bytes, rows: data.rows },
     engine: engineName,
   };
 
@@ -188,7 +213,7 @@ export async function evalCommand(
   let result;
   try {
     result = await evaluate({
-      data: options.data,
+      data: data.file,
       engine: engineName,
       concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
       createEngine,
@@ -203,12 +228,13 @@ export async function evalCommand(
   } finally {
     writer.close();
     lock?.release();
+    data.remove?.();
   }
   const seconds = (performance.now() - started) / 1000;
 
   const info: RunInfo = {
     grader: source.label,
-    data: label(options.data),
+    data: data.label,
     engine: engineName,
     total: data.rows,
     seconds,

@@ -227,7 +227,7 @@ Examples:
       .command("eval")
       .description("grade every row of a JSONL dataset on the local engine (or --remote through the API): progress, summary, resumable results")
       .argument("<grader>", "a .grade file, or a .json grader or request body {grader}")
-      .requiredOption("-d, --data <rows.jsonl>", 'the dataset, one JSON object a line: {"item": {...}, "sample": "output text" or {sample fields}}')
+      .requiredOption("-d, --data <rows.jsonl>", 'the dataset, one JSON object a line: {"item": {...}, "sample": "output text" or {sample fields}}; - reads standard input')
       .option("-o, --out <results.jsonl>", "append one result line per row to this file, resuming it when it exists (default: results on standard output)")
       .option("--overwrite", "start --out afresh instead of resuming it")
       .option("-c, --concurrency <n>", "rows graded at once (default: 8); python graders get a warm worker each", (value: string) => {
@@ -285,6 +285,7 @@ Examples:
   grade eval grader.grade --data rows.jsonl --out results.jsonl --json > summary.json
   grade eval python.grade --data rows.jsonl -o results.jsonl -c 2 --python .venv/bin/python
   grade eval grader.grade --data rows.jsonl | jq -c 'select(.reward < 0.5)'
+  jq -c '{item: ., sample: .answer}' qa.jsonl | grade eval grader.grade --data - -o results.jsonl
   OPENAI_API_KEY=sk-... grade eval grader.grade --data rows.jsonl -o results.jsonl --remote -c 4`,
       )
       .action(async (file: string, options: import("./eval.js").EvalCommandOptions) => {

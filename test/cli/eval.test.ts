@@ -351,6 +351,57 @@ describe("grade eval: resuming", () => {
   });
 });
 
+describe("grade eval --data - (standard input) and pipes", () => {
+  it("reads the rows from standard input, through a temporary copy removed at the end; a re-run with the same rows resumes", () => {
+    const rows = cityRows(300);
+    const out = file("stdin-results.jsonl");
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "grade-eval-tmp-"));
+    const env = { TMPDIR: tmp, TEMP: tmp, TMP: tmp };
+    const run = grade(["eval", CITY, "--data", "-", "--out", out], { input: rows, env });
+    clean(run);
+    expect(run.code, run.stderr).toBe(1); // rows 100, 200 and 300 set invalid_variable_error
+    expect(run.stdout).toMatch(/^rows {6}300 graded, 3 with an error flag {2}\(300 of 300 rows\)$/m);
+    const records = results(out);
+    exactlyOnce(records, 300);
+    expect(JSON.parse(fs.readFileSync(out, "utf8").split("\n")[0]!)).toMatchObject({ data: { file: "-", rows: 300 } });
+    const copies = () => fs.readdirSync(tmp).filter((name) => name.startsWith("grade-eval-data-"));
+    expect(copies()).toEqual([]); // the copy is gone
+
+    const again = grade(["eval", CITY, "--data", "-", "--out", out], { input: rows, env });
+    expect(again.stderr).toContain("grade eval: resuming: 300 of 300 rows are in");
+    exactlyOnce(results(out), 300);
+
+    const other = grade(["eval", CITY, "--data", "-", "--out", out], { input: cityRows(10), env });
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/holds results for other data \(-, sha256 [0-9a-f]{12}…; `-` is [0-9a-f]{12}…\)/);
+    expect(copies()).toEqual([]); // removed at exit too
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("without --out the results go to standard output", () => {
+    const run = grade(["eval", CITY, "--data", "-", "--no-progress"], { input: cityRows(5) });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trimEnd().split("\n").map((l) => (JSON.parse(l) as Result).row).sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(run.stderr).toMatch(/^rows {6}5 graded/m);
+  });
+
+  it("empty standard input is an empty dataset, not a hang", () => {
+    const run = grade(["eval", CITY, "--data", "-", "--no-progress"], { input: "", timeout: 20_000 });
+    clean(run);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/^rows {6}0 graded {2}\(0 of 0 rows\)$/m);
+  });
+
+  it.skipIf(process.platform === "win32")("a pipe (`--data <(...)`) is read the same way", () => {
+    const data = write("piped.jsonl", cityRows(40));
+    const bin = path.join(root, "bin/grade.js");
+    const run = spawnSync("bash", ["-c", `"${process.execPath}" "${bin}" eval ${CITY} --data <(cat "${data}") --no-progress`], { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trimEnd().split("\n")).toHaveLength(40);
+  });
+});
+
 describe("grade eval --remote (the loopback fake API)", () => {
   let api: FakeApi;
   beforeAll(async () => {
