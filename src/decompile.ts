@@ -19,15 +19,16 @@ export interface DecompileResult {
  */
 export async function decompile(json: string, options: { filename?: string } = {}): Promise<DecompileResult> {
   const parsed = parseGraderJson(json);
-  const filename = options.filename ?? "grader.json";
+  if (!parsed.document?.grader) return { text: undefined, diagnostics: notJson(json) ?? parsed.diagnostics };
+  // The text is checked as JSON whatever the file is named (`grader.grade` holding JSON, say).
+  const filename = options.filename?.toLowerCase().endsWith(".json") ? options.filename : `${options.filename ?? "grader"}.json`;
   // A grader only the evals target accepts (a top-level label_model, say) is checked and marked as one.
-  const targetFindings = (target: "rft" | "evals") => check(json, { filename, target }).diagnostics;
+  const targetFindings = (target: "rft" | "evals"): Diagnostic[] =>
+    check(json, { filename, target }).diagnostics.map(({ file: _checked, ...d }) => (options.filename === undefined ? d : { ...d, file: options.filename }));
   const rft = targetFindings("rft");
   const evalsOnly = rft.some((d) => d.rule === "target") && !targetFindings("evals").some((d) => d.rule === "target");
   const findings = evalsOnly ? targetFindings("evals") : rft;
-  if (!parsed.document?.grader || parsed.diagnostics.some((d) => d.severity === "error")) {
-    return { text: undefined, diagnostics: findings };
-  }
+  if (parsed.diagnostics.some((d) => d.severity === "error")) return { text: undefined, diagnostics: findings };
   const [{ default: prettier }, plugin] = await Promise.all([import("prettier"), import("./format/plugin.js")]);
   const printed = await prettier.format(json, { parser: "grade-json", plugins: [plugin] });
   const text = evalsOnly ? `// @target evals\n${printed}` : printed;
@@ -47,4 +48,20 @@ export async function decompile(json: string, options: { filename?: string } = {
     return { text: undefined, diagnostics: [...findings, bug] };
   }
   return { text, diagnostics: findings };
+}
+
+/** The finding for `.grade` text given to decompile (a grader parses from it), else undefined. */
+function notJson(text: string): Diagnostic[] | undefined {
+  if (/^\uFEFF?\s*[{[]/.test(text)) return undefined;
+  const grade = parse(text);
+  if (!grade.document.grader || grade.diagnostics.some((d) => d.severity === "error")) return undefined;
+  return [
+    {
+      rule: "syntax",
+      severity: "error",
+      message: "this is .grade text, not grader JSON: `grade decompile` turns JSON into .grade; `grade compile` goes the other way",
+      // The grader's header: `string_check "name"`.
+      span: { start: grade.document.grader.span.start, end: (grade.document.grader.name ?? grade.document.grader.type).span.end },
+    },
+  ];
 }

@@ -20,6 +20,7 @@ export interface CheckCommandOptions {
 
 /** The `--items` file, checked readable before any work: a missing one is a usage error (exit 2). */
 export function datasetFile(items: string): { path: string; label: string } {
+  if (items.trim() === "") throw new UsageError("--items needs a JSONL file, not an empty path");
   const abs = path.resolve(items);
   try {
     if (fs.statSync(abs).isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });

@@ -28,6 +28,7 @@ function outputPath(dir: string, input: Input): string {
 /** `grade compile`: all inputs compile, or nothing is written (exit 1). */
 export async function compileCommand(paths: readonly string[], options: CompileCommandOptions): Promise<number> {
   const inputs = await expandInputs(paths);
+  if (options.output?.trim() === "") throw new UsageError("-o needs a file or a directory, not an empty path");
   const toFile = options.output !== undefined && options.output.endsWith(".json");
   if (inputs.length > 1 && options.output === undefined) {
     throw new UsageError(`compiling ${inputs.length} files needs \`-o <dir>\` (one .json per input)`);

@@ -44,6 +44,8 @@ const DEFAULT_PROGRESS_SECONDS = 5;
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 
 function checkOptions(options: EvalCommandOptions, localFlags: readonly (readonly [string, string])[]): void {
+  if (options.data.trim() === "") throw new UsageError("--data needs a JSONL file, or - for standard input, not an empty path");
+  if (options.out?.trim() === "") throw new UsageError("--out needs a file, not an empty path");
   if (options.out !== undefined && path.resolve(options.out) === path.resolve(options.data)) {
     throw new UsageError("--out is the --data file: give another file for the results");
   }

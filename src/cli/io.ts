@@ -25,6 +25,8 @@ export async function expandInputs(args: readonly string[]): Promise<Input[]> {
       inputs.push({ label: "<stdin>", path: undefined, base: undefined });
       continue;
     }
+    // `""` (an unset shell variable, say) would resolve to the working directory and check all of it.
+    if (arg.trim() === "") throw new UsageError("an empty path names no file: give a .grade file, a directory or -");
     const abs = path.resolve(arg);
     let stat: fs.Stats;
     try {

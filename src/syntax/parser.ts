@@ -75,6 +75,11 @@ export class GradeParser extends EmbeddedActionsParser {
     return { kind: "Identifier", name: token.image, span: this.spanOf(token) };
   }
 
+  /** A field, or undefined (a member the caller skips) when error recovery left its value out. */
+  private field(key: IToken, value: A.FieldValue | undefined): A.Member {
+    return (value ? { kind: "Field", key: this.keyOf(key), value, span: this.spanFrom(key) } : undefined) as A.Member;
+  }
+
   private keyOf(token: IToken): A.Key {
     const quoted = tokenMatcher(token, StringLiteral);
     return {
@@ -397,12 +402,7 @@ export class GradeParser extends EmbeddedActionsParser {
       },
       { ALT: () => this.SUBRULE(this.formula) },
     ]);
-    return this.ACTION(() => ({
-      kind: "Field",
-      key: this.keyOf(key),
-      value,
-      span: this.spanFrom(key),
-    }));
+    return this.ACTION(() => this.field(key, value) as A.Field);
   });
 
   private gradersField = this.RULE("gradersField", (): A.Field => {
@@ -422,12 +422,7 @@ export class GradeParser extends EmbeddedActionsParser {
         IGNORE_AMBIGUITIES: true,
       },
     ]);
-    return this.ACTION(() => ({
-      kind: "Field",
-      key: this.keyOf(key),
-      value,
-      span: this.spanFrom(key),
-    }));
+    return this.ACTION(() => this.field(key, value) as A.Field);
   });
 
   private plainMember = this.RULE("plainMember", (): A.Member => {
@@ -437,23 +432,13 @@ export class GradeParser extends EmbeddedActionsParser {
         ALT: () => {
           this.CONSUME(Colon);
           const value = this.SUBRULE(this.value);
-          return this.ACTION((): A.Member => ({
-            kind: "Field",
-            key: this.keyOf(keyToken),
-            value,
-            span: this.spanFrom(keyToken),
-          }));
+          return this.ACTION(() => this.field(keyToken, value));
         },
       },
       {
         ALT: () => {
           const value = this.SUBRULE(this.objectValue);
-          return this.ACTION((): A.Member => ({
-            kind: "Field",
-            key: this.keyOf(keyToken),
-            value,
-            span: this.spanFrom(keyToken),
-          }));
+          return this.ACTION(() => this.field(keyToken, value));
         },
       },
       {
@@ -464,13 +449,12 @@ export class GradeParser extends EmbeddedActionsParser {
             DEF: () => this.CONSUME2(Identifier),
           });
           const content = this.SUBRULE(this.content);
-          return this.ACTION((): A.Member => ({
-            kind: "Message",
-            role: this.identifier(keyToken),
-            typed: typed !== undefined,
-            content,
-            span: this.spanFrom(keyToken),
-          }));
+          // Under error recovery the content may be missing: then there is no message.
+          return this.ACTION(() =>
+            (content
+              ? { kind: "Message", role: this.identifier(keyToken), typed: typed !== undefined, content, span: this.spanFrom(keyToken) }
+              : undefined) as A.Member,
+          );
         },
       },
     ]);
@@ -653,12 +637,10 @@ export class GradeParser extends EmbeddedActionsParser {
         ALT: () => {
           this.CONSUME(DotDot);
           const high = this.SUBRULE2(this.signedNumber);
-          return this.ACTION((): A.Value => ({
-            kind: "RangeValue",
-            low: first,
-            high,
-            span: { start: first.span.start, end: high.span.end },
-          }));
+          // Under error recovery either number may be missing (undefined): keep what there is.
+          return this.ACTION((): A.Value =>
+            first && high ? { kind: "RangeValue", low: first, high, span: { start: first.span.start, end: high.span.end } } : (first ?? high),
+          );
         },
       },
       {
@@ -666,12 +648,11 @@ export class GradeParser extends EmbeddedActionsParser {
         ALT: () => {
           this.CONSUME(Identifier);
           const tolerance = this.SUBRULE3(this.signedNumber);
-          return this.ACTION((): A.Value => ({
-            kind: "ToleranceValue",
-            value: first,
-            tolerance,
-            span: { start: first.span.start, end: tolerance.span.end },
-          }));
+          return this.ACTION((): A.Value =>
+            first && tolerance
+              ? { kind: "ToleranceValue", value: first, tolerance, span: { start: first.span.start, end: tolerance.span.end } }
+              : (first ?? tolerance),
+          );
         },
       },
       { ALT: () => first },
@@ -724,12 +705,10 @@ export class GradeParser extends EmbeddedActionsParser {
       },
     });
     const value = this.SUBRULE(this.value);
-    return this.ACTION(() => ({
-      kind: "Argument",
-      name: name ? this.identifier(name) : undefined,
-      value,
-      span: this.spanFrom(first),
-    }));
+    // Under error recovery the value may be missing: then there is no argument (the caller skips it).
+    return this.ACTION(() =>
+      (value ? { kind: "Argument", name: name ? this.identifier(name) : undefined, value, span: this.spanFrom(first) } : undefined) as A.Argument,
+    );
   });
 
   // listValue = "[" { value [","] } "]"

@@ -129,6 +129,26 @@ describe("bad input", () => {
     expect(run2.rows[0]).toEqual(expect.objectContaining({ rule: "syntax", message: 'this string has no closing `"` on its line', start: { line: 1, column: 14 } }));
   });
 
+  it("an empty path (an unset shell variable) is a usage error, not the whole working directory", () => {
+    for (const command of ["check", "compile", "fmt", "test"]) {
+      const run = grade([command, ""], { cwd: dir });
+      expect(run.code, command).toBe(2);
+      expect(run.stderr, command).toBe("grade: an empty path names no file: give a .grade file, a directory or -\n");
+    }
+    const ok = write("empty-flags.grade", 'string_check "x": sample.output_text eq item.a\n');
+    for (const [args, message] of [
+      [["compile", ok, "-o", ""], "-o needs a file or a directory, not an empty path"],
+      [["check", ok, "--items", ""], "--items needs a JSONL file, not an empty path"],
+      [["eval", ok, "--data", ""], "--data needs a JSONL file, or - for standard input, not an empty path"],
+      [["eval", ok, "--data", "-", "--out", ""], "--out needs a file, not an empty path"],
+    ] as const) {
+      const run = grade(args, { cwd: dir });
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stderr, args.join(" ")).toBe(`grade: ${message}\n`);
+    }
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith(".json") || f.endsWith(".lock"))).toEqual([]); // nothing written
+  });
+
   it("a directory named like a .grade file, and an unreadable file, are I/O errors (exit 2)", () => {
     fs.mkdirSync(path.join(dir, "dir.grade"), { recursive: true });
     fs.writeFileSync(path.join(dir, "dir.grade", "inner.grade"), 'string_check "x": a eq b\n');

@@ -77,6 +77,29 @@ describe("decompile", () => {
     expect((await decompile("[1]")).diagnostics[0]!.message).toBe("this JSON is an array, not a grader object");
     expect((await decompile('{"model": "x"}')).diagnostics[0]!.message).toBe("this JSON is not a grader: it has no `type`");
     expect((await decompile("{")).text).toBeUndefined();
+    expect((await decompile("")).diagnostics.map((d) => d.message)).toEqual(["invalid JSON: the file is empty"]);
+    expect((await decompile("{", { filename: "g.grade" })).diagnostics[0]!.message).toMatch(/^invalid JSON: /);
+  });
+
+  it("tells .grade text apart from JSON: compile goes that way", async () => {
+    const { text, diagnostics } = await decompile('// a comment\nstring_check "s": sample.output_text eq item.label\n', { filename: "s.grade" });
+    expect(text).toBeUndefined();
+    expect(diagnostics).toEqual([
+      {
+        rule: "syntax",
+        severity: "error",
+        message: "this is .grade text, not grader JSON: `grade decompile` turns JSON into .grade; `grade compile` goes the other way",
+        span: { start: 13, end: 29 },
+      },
+    ]);
+  });
+
+  it("reads JSON whatever the file is called, and names the file in findings", async () => {
+    const json = '{"type": "string_check", "name": "s", "input": "{{sample.output_text}}", "reference": "{{item.x}}", "operation": "eq", "extra": 1}';
+    const { text, diagnostics } = await decompile(json, { filename: "odd.grade" });
+    expect(text).toContain('string_check "s"');
+    expect(diagnostics.map((d) => [d.file, d.rule])).toEqual([["odd.grade", "unknown-field"]]);
+    expect((await decompile(json)).diagnostics.map((d) => d.file)).toEqual([undefined]);
   });
 
   it("round-trips random graders generated from the zod schemas, through the printer", async () => {
@@ -107,6 +130,20 @@ describe("grade decompile", () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("this JSON is not a grader: it has no `type`");
     expect(bad.stdout).toBe("");
+  });
+
+  it("given a .grade file, says so (nothing printed, exit 1)", () => {
+    const run = grade(["decompile", "examples/graders/contains-city.grade"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain("examples/graders/contains-city.grade:");
+    expect(run.stderr).toContain("error[syntax]: this is .grade text, not grader JSON: `grade decompile` turns JSON into .grade; `grade compile` goes the other way");
+  });
+
+  it("an empty input is invalid JSON, not a missing grader", () => {
+    const run = grade(["decompile", "-"], { input: "" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("invalid JSON: the file is empty");
   });
 
   it("refuses a directory", () => {

@@ -34,7 +34,25 @@ const mutated = fc
     return s;
   });
 
+/** Inputs that once crashed (found by the properties below), each a syntax error now. */
+const onceCrashed = [
+  // a range or tolerance whose first number error recovery left out
+  "string_check { string_check string_check - ] .. string_check",
+  "x \"y\" { a: - within 1 }",
+  // a field, an argument or a message content whose value error recovery left out
+  'string_check "x" {\n  input: sample.output_text\n  reference: - item.a\n  operation: eq\n}\n',
+  'text_similarity "t": fuzzy_match(x: - item.a, sample.output_text)',
+  'score_model "s" { model: "m" user - item.a }',
+  'multi "m" { graders: - item.a calculate_output: a }',
+];
+
 describe("the parser and checker never crash", () => {
+  it.each(onceCrashed)("on an input that once crashed: %j", (source) => {
+    wellFormed(source);
+    const result = compile(source, { root });
+    expect(result.diagnostics.some((d) => d.rule === "syntax" && d.severity === "error")).toBe(true);
+  });
+
   it("on mutated examples", () => {
     fc.assert(fc.property(mutated, (s) => wellFormed(s)), { numRuns: 400 });
   });
