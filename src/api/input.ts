@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import { projectRoot } from "../check/files.js";
 import { compile } from "../compile.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Json, JsonObject } from "../emit/emit.js";
@@ -81,7 +82,7 @@ export async function loadGraderFile(file: string, target: Target | "file" = "rf
     return { kind: "json", label: input.label, grader: checkGrader(json, `\`${input.label}\``), body: undefined };
   }
   // The API's run and validate are the fine-tuning endpoints: checked for rft, whatever its @target.
-  const result = compile(source.text, { ...(target !== "file" ? { target } : {}), filename: input.path, root: process.cwd() });
+  const result = compile(source.text, { ...(target !== "file" ? { target } : {}), filename: input.path, root: projectRoot(input.path) });
   const diagnostics = [
     ...(source.encoding ? [source.encoding] : []),
     ...result.diagnostics.map((d) => ({ ...d, file: input.label })),

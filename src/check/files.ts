@@ -6,6 +6,30 @@ import * as path from "node:path";
  * the project root (no absolute paths, no `..` out of it, no symlink out of it).
  */
 
+const rootCache = new Map<string, string | null>();
+
+/** The nearest directory from `dir` up that holds `.git` (a file in worktrees), or null. */
+function repositoryOf(dir: string): string | null {
+  const cached = rootCache.get(dir);
+  if (cached !== undefined) return cached;
+  const parent = path.dirname(dir);
+  const found = fs.existsSync(path.join(dir, ".git")) ? dir : parent === dir ? null : repositoryOf(parent);
+  rootCache.set(dir, found);
+  return found;
+}
+
+/**
+ * The project of a `.grade` file, which its `file()` reads may not leave: the git repository it
+ * is in (its top directory), so a grader checks the same from any directory of the repository;
+ * outside one, the working directory when the file is under it, else the file's own directory.
+ * Standard input (no file): the working directory.
+ */
+export function projectRoot(file: string | undefined, cwd: string = process.cwd()): string {
+  if (file === undefined) return cwd;
+  const dir = path.dirname(path.resolve(cwd, file));
+  return repositoryOf(dir) ?? (inside(dir, cwd) ? cwd : dir);
+}
+
 /** How the compiler reads files; the default is the real file system. */
 export interface FileAccess {
   readFile(absolutePath: string): string;

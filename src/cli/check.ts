@@ -8,6 +8,7 @@ import { renderJson } from "../diagnostics/render-json.js";
 import type { Target } from "../schema/graders.js";
 import { packageVersion } from "./version.js";
 import type { CheckOptions } from "../check/context.js";
+import { projectRoot } from "../check/files.js";
 import { colors, describeIoError, expandInputs, type Input, readInput, UsageError, useColor } from "./io.js";
 
 export interface CheckCommandOptions {
@@ -78,7 +79,7 @@ export async function analyseInputs<R extends { diagnostics: readonly Diagnostic
     out.sources.set(input.label, source.text);
     const found: Diagnostic[] = [];
     if (source.encoding) found.push(source.encoding);
-    const options: CheckOptions = { ...(target ? { target } : {}), filename: input.path, root: process.cwd() };
+    const options: CheckOptions = { ...(target ? { target } : {}), filename: input.path, root: projectRoot(input.path) };
     const result = analyse(source.text, options);
     for (const d of result.diagnostics) found.push({ ...d, file: input.label });
     for (const d of found) out.diagnostics.push(d);

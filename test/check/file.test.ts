@@ -180,3 +180,34 @@ describe("file", () => {
     }
   });
 });
+
+describe("projectRoot: the directory file() reads may not leave", () => {
+  let base: string;
+  beforeAll(() => {
+    base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "gradelang-root-")));
+    fs.mkdirSync(path.join(base, "repo", ".git"), { recursive: true });
+    fs.mkdirSync(path.join(base, "repo", "graders", "deep"), { recursive: true });
+    fs.mkdirSync(path.join(base, "worktree", "graders"), { recursive: true });
+    fs.writeFileSync(path.join(base, "worktree", ".git"), "gitdir: /elsewhere\n"); // a worktree's .git is a file
+    fs.mkdirSync(path.join(base, "plain", "graders"), { recursive: true });
+  });
+  afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
+
+  it("is the git repository the file is in, from any working directory", async () => {
+    const { projectRoot } = await import("../../src/check/files.js");
+    const repo = path.join(base, "repo");
+    for (const cwd of [repo, path.join(repo, "graders"), base, os.homedir()]) {
+      expect(projectRoot(path.join(repo, "graders", "deep", "g.grade"), cwd), cwd).toBe(repo);
+    }
+    expect(projectRoot("graders/g.grade", repo)).toBe(repo);
+    expect(projectRoot(path.join(base, "worktree", "graders", "g.grade"), base)).toBe(path.join(base, "worktree"));
+  });
+
+  it("outside a repository: the working directory when the file is under it, else the file's directory", async () => {
+    const { projectRoot } = await import("../../src/check/files.js");
+    const plain = path.join(base, "plain");
+    expect(projectRoot(path.join(plain, "graders", "g.grade"), plain)).toBe(plain);
+    expect(projectRoot(path.join(plain, "graders", "g.grade"), path.join(base, "repo"))).toBe(path.join(plain, "graders"));
+    expect(projectRoot(undefined, plain)).toBe(plain); // standard input
+  });
+});

@@ -102,6 +102,35 @@ describe("grade compile", () => {
   });
 });
 
+describe("grade compile: file() and the project", () => {
+  it("reads an example's file() from any working directory", () => {
+    const run = grade(["compile", path.join(root, "examples/graders/clinical-phrase.grade")], { cwd: os.tmpdir() });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).source).toContain("def grade(");
+  });
+
+  it("in a git repository, from a subdirectory, file() may reach across the repository, not out of it", () => {
+    const repo = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "grade-repo-")));
+    try {
+      fs.mkdirSync(path.join(repo, "graders"));
+      fs.mkdirSync(path.join(repo, "py"));
+      fs.writeFileSync(path.join(repo, "py", "g.py"), "def grade(sample, item) -> float:\n    return 1.0\n");
+      fs.writeFileSync(path.join(repo, "graders", "g.grade"), 'python "p" {\n  source: file("../py/g.py")\n}\n');
+      const cwd = path.join(repo, "graders");
+      // Not a repository: the working directory is the project, and ../py is out of it.
+      const outside = grade(["compile", "g.grade"], { cwd });
+      expect(outside.code).toBe(1);
+      expect(outside.stderr).toContain(`error[file]: \`../py/g.py\` is outside the project (${cwd})`);
+      fs.mkdirSync(path.join(repo, ".git"));
+      const inside = grade(["compile", "g.grade"], { cwd });
+      expect(inside.code, inside.stderr).toBe(0);
+      expect(JSON.parse(inside.stdout).source).toContain("return 1.0");
+    } finally {
+      fs.rmSync(repo, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("grade --help and --version", () => {
   it("prints help for every command and exits 0", () => {
     for (const args of [["--help"], ["compile", "--help"], ["check", "--help"], ["rules", "--help"]]) {
