@@ -328,7 +328,7 @@ Examples:
     .description("serve the local engine over HTTP with the API's grader routes, for OpenAI clients pointed at it")
     .option("-p, --port <port>", "the port; 0 picks a free one (default: 8787)", positiveInteger)
     .option("--host <address>", "the address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 for every interface)")
-    .option("--token <token>", "require `Authorization: Bearer <token>` (default: GRADE_SERVE_TOKEN; discouraged on the command line: others can see it in the process list)")
+    .option("--token <token>", "require `Authorization: Bearer <token>` or `api-key: <token>` (default: GRADE_SERVE_TOKEN; discouraged on the command line: others can see it in the process list)")
     .option("--concurrency <n>", "gradings at once (default: 8); more wait in a queue", positiveInteger)
     .option("--max-queue <n>", "requests that may wait beyond --concurrency (default: 100); more get 429 with Retry-After", positiveInteger)
     .option("--max-body <size>", "the largest request body, e.g. 512kb, 4mb (default: 1mb); larger gets 413")
@@ -339,7 +339,8 @@ Examples:
     .addHelpText(
       "after",
       `
-Routes, with the API's request and response shapes (also without the /v1 prefix):
+Routes, with the API's request and response shapes (also without the /v1 prefix, and at Azure
+OpenAI's /openai/v1/... and /openai/...?api-version=... for Azure clients):
   POST /v1/fine_tuning/alpha/graders/run       {grader, model_sample, item?} -> {reward, metadata, sub_rewards, ...}
   POST /v1/fine_tuning/alpha/graders/validate  {grader} -> {grader}
   GET  /health                                 {"status": "ok", ...}; 503 while shutting down; no token needed

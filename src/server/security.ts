@@ -10,15 +10,17 @@ import { isIP } from "node:net";
 const digest = (text: string): Buffer => createHash("sha256").update(text, "utf8").digest();
 
 /**
- * A check of `Authorization: Bearer <token>` against the server's token, in constant time (both
- * sides are hashed first, so neither the token's length nor its content leaks through timing).
+ * A check of `Authorization: Bearer <token>` (or Azure OpenAI's `api-key: <token>`, which the
+ * `AzureOpenAI` clients send) against the server's token, in constant time (both sides are hashed
+ * first, so neither the token's length nor its content leaks through timing).
  */
-export function bearerCheck(token: string): (authorization: string | undefined) => "ok" | "missing" | "wrong" {
+export function bearerCheck(token: string): (authorization: string | undefined, apiKey?: string | string[]) => "ok" | "missing" | "wrong" {
   const expected = digest(token);
-  return (authorization) => {
+  return (authorization, apiKey) => {
     const match = authorization === undefined ? null : /^Bearer[ \t]+(\S.*?)[ \t]*$/i.exec(authorization);
-    if (!match) return "missing";
-    return timingSafeEqual(digest(match[1]!), expected) ? "ok" : "wrong";
+    const given = match?.[1] ?? (typeof apiKey === "string" && apiKey.trim() !== "" ? apiKey.trim() : undefined);
+    if (given === undefined) return "missing";
+    return timingSafeEqual(digest(given), expected) ? "ok" : "wrong";
   };
 }
 

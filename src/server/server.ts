@@ -16,7 +16,8 @@ import { bearerCheck, originOf } from "./security.js";
  *   POST /v1/fine_tuning/alpha/graders/validate   {grader}                      → {grader}
  *   GET  /health                                  {"status": "ok", ...} (no token needed)
  *
- * The same routes without `/v1` answer too (a base URL without the version). Every error is in
+ * The same routes without `/v1` answer too (a base URL without the version), and at Azure
+ * OpenAI's `/openai/v1/...` and `/openai/...` (its clients' paths). Every error is in
  * the API's shape, `{"error": {message, type, param, code}}`; no stack trace is ever sent or
  * logged. Plain node:http: two routes need no framework.
  */
@@ -87,7 +88,8 @@ export const DEFAULTS = {
 /** Seconds a refused (429) client is asked to wait. */
 const RETRY_AFTER_SECONDS = 1;
 
-const GRADER_ROUTE = /^(?:\/v1)?\/fine_tuning\/alpha\/graders\/(run|validate)$/;
+/** `/v1/...`, `/...`, and Azure OpenAI's `/openai/v1/...` and `/openai/...` (its api-version query is ignored). */
+const GRADER_ROUTE = /^(?:\/openai)?(?:\/v1)?\/fine_tuning\/alpha\/graders\/(run|validate)$/;
 const HEALTH_ROUTE = "/health";
 const RUN_KEYS = new Set(["grader", "model_sample", "item"]);
 const VALIDATE_KEYS = new Set(["grader"]);
@@ -249,12 +251,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
     if (draining) throw new HttpError(503, "The server is shutting down; retry on another instance.", "server_error");
     if (authorize) {
-      const verdict = authorize(req.headers.authorization);
+      const verdict = authorize(req.headers.authorization, req.headers["api-key"]);
       if (verdict !== "ok") {
         throw new HttpError(
           401,
           verdict === "missing"
-            ? "You didn't provide a token. This grade serve needs `Authorization: Bearer <token>` (the token it was started with: GRADE_SERVE_TOKEN or --token); OpenAI clients send their api key that way."
+            ? "You didn't provide a token. This grade serve needs `Authorization: Bearer <token>` or `api-key: <token>` (the token it was started with: GRADE_SERVE_TOKEN or --token); OpenAI and Azure OpenAI clients send their api key that way."
             : "Incorrect token provided. This grade serve needs `Authorization: Bearer <token>` with the token it was started with (GRADE_SERVE_TOKEN or --token).",
           "invalid_request_error",
           null,

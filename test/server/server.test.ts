@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import OpenAI from "openai";
+import OpenAI, { AzureOpenAI } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunRequest, RunResponse, ValidateRequest, ValidateResponse } from "../../src/api/engine.js";
 import { LocalEngine } from "../../src/engine/local.js";
@@ -243,6 +243,18 @@ describe("grade serve: bearer token", () => {
     expect(right.reward).toBe(1);
     const validate = await client(server.baseUrl, token).fineTuning.alpha.graders.validate({ grader: STRING_CHECK } as never);
     expect(validate.grader).toEqual(STRING_CHECK);
+  });
+
+  it("Azure OpenAI clients work too: AzureOpenAI (/openai/...?api-version=, `api-key` header) and the v1 base URL /openai/v1", async () => {
+    const body = { grader: STRING_CHECK, model_sample: "x", item: { answer: "x" } };
+    const azure = (apiKey: string) => new AzureOpenAI({ endpoint: server.url, apiKey, apiVersion: "2025-04-01-preview", maxRetries: 0 });
+    expect((await azure(token).fineTuning.alpha.graders.run(body as never)).reward).toBe(1);
+    expect((await azure(token).fineTuning.alpha.graders.validate({ grader: STRING_CHECK } as never)).grader).toEqual(STRING_CHECK);
+    expect(await azure("tok-wrong-guess").fineTuning.alpha.graders.run(body as never).catch((e: unknown) => e)).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect((await client(`${server.url}/openai/v1`, token).fineTuning.alpha.graders.run(body as never)).reward).toBe(1);
+    const apiKeyHeader = await postJson(server.url, "/openai/v1/fine_tuning/alpha/graders/run", body, { "api-key": token });
+    expect(apiKeyHeader.status).toBe(200);
+    expect((await postJson(server.url, "/openai/v1/fine_tuning/alpha/graders/run", body, { "api-key": "" })).status).toBe(401);
   });
 
   it("the token is checked before anything else (an unknown route is 401 too), but /health needs none", async () => {
