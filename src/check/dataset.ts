@@ -6,6 +6,7 @@ import { parseSource } from "../parse-source.js";
 import { CheckContext, type CheckOptions } from "./context.js";
 import { resolvePath } from "./namespaces.js";
 import { closest, listOf } from "./suggest.js";
+import { compilePath, describeJson, fits, inherited, isObject, type JsonObject, lookup, own, typeText } from "./json-match.js";
 import { type PathSegment, printTemplatePath } from "./templates.js";
 
 /*
@@ -42,10 +43,6 @@ const DEFAULT_MAX_LINE = 64 * 1024 * 1024;
 /** The distinct keys counted per object position, for suggestions (datasets keyed by ids have many). */
 const MAX_KEYS = 1000;
 const NO_SPAN: A.Span = { start: 0, end: 0 };
-
-type JsonObject = Record<string, unknown>;
-
-const isObject = (v: unknown): v is JsonObject => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** 5000 → "5,000". */
 function thousands(n: number): string {
@@ -87,43 +84,6 @@ interface PathStat {
   readonly keysAt: Map<number, Map<string, number>>;
 }
 
-/** Names `Object.prototype` also has: reading them needs an own-property check. */
-const inherited = (name: string): boolean => name in Object.prototype;
-
-/** A JSON object's own field `name`, or undefined (JSON has no undefined, so it means absent). */
-function own(value: JsonObject, name: string, isInherited: boolean): unknown {
-  if (!isInherited) return value[name];
-  return Object.hasOwn(value, name) ? Object.getOwnPropertyDescriptor(value, name)!.value : undefined;
-}
-
-/** A path compiled for fast lookup: field names (with their inherited flag) and list indexes. */
-interface CompiledPath {
-  readonly keys: readonly (string | number)[];
-  readonly inherited: readonly boolean[];
-}
-
-function compilePath(segments: readonly PathSegment[]): CompiledPath {
-  return {
-    keys: segments.map((s) => (s.kind === "field" ? s.name : s.index)),
-    inherited: segments.map((s) => s.kind === "field" && inherited(s.name)),
-  };
-}
-
-/** Where `row` lacks the path: the index of the first missing segment and the value it is missing from; undefined when the path is there. */
-function lookup(row: JsonObject, path: CompiledPath): { at: number; parent: unknown } | undefined {
-  let value: unknown = row;
-  const { keys } = path;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    let next: unknown;
-    if (typeof key === "string") next = isObject(value) ? (path.inherited[i] ? own(value, key, true) : value[key]) : undefined;
-    else next = Array.isArray(value) ? value[key] : undefined;
-    if (next === undefined) return { at: i, parent: value };
-    value = next;
-  }
-  return undefined;
-}
-
 // ── Declared `item` shapes ──────────────────────────────────────────────────
 
 /** A declared type at one place of the shape, with the mismatches found there. */
@@ -147,12 +107,6 @@ interface FieldPlan {
   readonly type: TypePlan;
 }
 
-function typeText(type: A.TypeExpr, text: string): string {
-  const written = text.slice(type.span.start, type.span.end).replace(/\s+/g, " ");
-  if (written.length <= 40) return written;
-  return type.kind === "ObjectType" ? "an object" : type.kind === "ListType" ? "a list" : written.slice(0, 39) + "…";
-}
-
 function planType(type: A.TypeExpr, label: string, text: string): TypePlan {
   const fields =
     type.kind === "ObjectType"
@@ -165,65 +119,8 @@ function planType(type: A.TypeExpr, label: string, text: string): TypePlan {
   return { type, label, declared: typeText(type, text), mismatches: new Map(), fields, element };
 }
 
-/** Whether `value` fits `type` entirely (for union members). */
-function fits(value: unknown, type: A.TypeExpr): boolean {
-  switch (type.kind) {
-    case "NamedType":
-      return scalarFits(value, type.name);
-    case "LiteralType":
-      return value === type.value;
-    case "ListType":
-      return Array.isArray(value) && value.every((v) => fits(v, type.element));
-    case "ObjectType":
-      return (
-        isObject(value) &&
-        type.fields.every((f) => {
-          const v = own(value, f.key.name, inherited(f.key.name));
-          return v === undefined ? f.optional : fits(v, f.type);
-        })
-      );
-    case "UnionType":
-      return type.members.some((m) => fits(value, m));
-  }
-}
-
-function scalarFits(value: unknown, name: string): boolean {
-  switch (name) {
-    case "string":
-      return typeof value === "string";
-    case "number":
-      return typeof value === "number";
-    case "integer":
-      return Number.isInteger(value);
-    case "boolean":
-      return typeof value === "boolean";
-    case "null":
-      return value === null;
-    default:
-      return true; // `any`, or a misspelt type the `unknown-type` rule reports
-  }
-}
-
-/** What a JSON value is, for "is declared `integer` but is a string". */
-function describe(value: unknown, type: A.TypeExpr): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  switch (typeof value) {
-    case "string": {
-      const literals = type.kind === "LiteralType" || (type.kind === "UnionType" && type.members.some((m) => m.kind === "LiteralType"));
-      return literals ? "another string" : "a string";
-    }
-    case "number":
-      return type.kind === "NamedType" && type.name === "integer" ? "a fractional number" : "a number";
-    case "boolean":
-      return "a boolean";
-    default:
-      return "an object";
-  }
-}
-
 function mismatch(value: unknown, plan: TypePlan, row: number, line: number): void {
-  const what = describe(value, plan.type);
+  const what = describeJson(value, plan.type);
   let tally = plan.mismatches.get(what);
   if (!tally) {
     tally = Object.assign(new Tally(), what === "another string" ? { example: JSON.stringify(value).slice(0, 60) } : {});
