@@ -1,5 +1,6 @@
 import type { CallValue, Field, Grader, Node, ObjectEntry, Value } from "../../syntax/ast.js";
 import { fieldOf, fieldsOf } from "../../syntax/ast.js";
+import { describeValue } from "../../syntax/describe.js";
 import type { CheckContext, Report, Rule } from "../context.js";
 import { fieldsOfKind, isGraderKind, modelKinds, targetsWithField } from "../kinds.js";
 import { didYouMean, listOf } from "../suggest.js";
@@ -16,32 +17,6 @@ function number(value: Value): number | undefined {
   return value.kind === "NumberValue" ? value.value : undefined;
 }
 
-/** What a value is, as users call it: "a number", "a list". */
-function describe(value: Value): string {
-  switch (value.kind) {
-    case "StringValue":
-    case "NameValue":
-    case "PathValue":
-      return "a string";
-    case "NumberValue":
-      return "a number";
-    case "BooleanValue":
-      return `\`${value.value}\``;
-    case "NullValue":
-      return "`null`";
-    case "ListValue":
-      return "a list";
-    case "ObjectValue":
-      return "an object";
-    case "CallValue":
-      return `\`${value.callee.name}(...)\``;
-    case "RangeValue":
-      return "a range";
-    case "ToleranceValue":
-      return "a tolerance";
-  }
-}
-
 const isString = (value: Value): boolean => value.kind === "StringValue" || value.kind === "NameValue" || value.kind === "PathValue";
 
 /** Present: the parser leaves a value out when it recovers from a syntax error (already reported). */
@@ -52,7 +27,7 @@ function checkSampling(entry: ObjectEntry, report: (r: Report) => void): void {
   if (!present(v) || v.kind === "NullValue" || v.kind === "RangeValue" || v.kind === "ToleranceValue") return; // the latter two are reported as such
   const n = number(v);
   const name = entry.key.name;
-  const needNumber = (): void => report({ message: `\`${name}\` must be a number, not ${describe(v)}`, span: v.span });
+  const needNumber = (): void => report({ message: `\`${name}\` must be a number, not ${describeValue(v)}`, span: v.span });
   const raw = v.kind === "NumberValue" ? v.raw : String(n);
   switch (name) {
     case "temperature":
@@ -64,11 +39,11 @@ function checkSampling(entry: ObjectEntry, report: (r: Report) => void): void {
       else if (n < 0 || n > 1) report({ message: `\`top_p\` must be between 0 and 1, not ${raw}`, span: v.span });
       break;
     case "seed":
-      if (n === undefined || !Number.isInteger(n)) report({ message: `\`seed\` must be an integer, not ${n === undefined ? describe(v) : raw}`, span: v.span });
+      if (n === undefined || !Number.isInteger(n)) report({ message: `\`seed\` must be an integer, not ${n === undefined ? describeValue(v) : raw}`, span: v.span });
       break;
     case "max_completions_tokens":
       if (n === undefined || !Number.isInteger(n) || n < 1) {
-        report({ message: `\`max_completions_tokens\` must be an integer of at least 1, not ${n === undefined ? describe(v) : raw}`, span: v.span });
+        report({ message: `\`max_completions_tokens\` must be an integer of at least 1, not ${n === undefined ? describeValue(v) : raw}`, span: v.span });
       }
       break;
     default:
@@ -98,7 +73,7 @@ function checkPart(content: CallValue, report: (r: Report) => void): void {
     });
   }
   positional.slice(0, part.positional.length).forEach((arg, i) => {
-    if (present(arg.value) && !isString(arg.value)) report({ message: `the ${part.positional[i]} of \`${name}\` must be a string, not ${describe(arg.value)}`, span: arg.value.span });
+    if (present(arg.value) && !isString(arg.value)) report({ message: `the ${part.positional[i]} of \`${name}\` must be a string, not ${describeValue(arg.value)}`, span: arg.value.span });
   });
   if (name === "input_audio" && !content.args.some((a) => a.name?.name === "format")) {
     report({ message: "`input_audio` needs `format: mp3` or `format: wav`", span: content.span, suggestion: "add `format: mp3` or `format: wav`" });
@@ -135,7 +110,7 @@ function checkContent(content: Value, report: (r: Report) => void, inList = fals
       return;
     default:
       report({
-        message: `message content is a string, a template path, a list, or a part such as \`input_text("...")\`, not ${describe(content)}`,
+        message: `message content is a string, a template path, a list, or a part such as \`input_text("...")\`, not ${describeValue(content)}`,
         span: content.span,
       });
   }
@@ -181,7 +156,7 @@ function checkString(name: string, value: Value, report: (r: Report) => void, nu
     report({ message: `\`${value.callee.name}(...)\` is not a value of \`${name}\``, span: value.span });
     return;
   }
-  report({ message: `\`${name}\` must be a string, not ${describe(value)}`, span: value.span });
+  report({ message: `\`${name}\` must be a string, not ${describeValue(value)}`, span: value.span });
 }
 
 /** The plain fields of a kind (strings, numbers, lists of strings) against their schema's type. */
@@ -193,12 +168,12 @@ function checkFieldTypes(ctx: CheckContext, grader: Grader, report: (r: Report) 
     const value = field.value;
     if (!present(value) || value.kind === "GraderMap" || value.kind === "Formula") continue;
     if (name === "graders" && kind === "multi") {
-      report({ message: `\`graders\` is a map of keyed sub-graders, not ${describe(value)}`, span: value.span, suggestion: "write `graders { key: <grader> ... }`" });
+      report({ message: `\`graders\` is a map of keyed sub-graders, not ${describeValue(value)}`, span: value.span, suggestion: "write `graders { key: <grader> ... }`" });
       continue;
     }
     if (name === "input" && modelKinds.has(kind)) {
       if (value.kind !== "ListValue") {
-        report({ message: `the \`input\` of a \`${kind}\` is its messages, not ${describe(value)}`, span: value.span, suggestion: 'write each message as a line: `user "..."`' });
+        report({ message: `the \`input\` of a \`${kind}\` is its messages, not ${describeValue(value)}`, span: value.span, suggestion: 'write each message as a line: `user "..."`' });
       }
       continue;
     }
@@ -211,12 +186,12 @@ function checkFieldTypes(ctx: CheckContext, grader: Grader, report: (r: Report) 
     if (!expected || (expected.nullable && value.kind === "NullValue")) continue;
     if (expected.type === "string") checkString(name, value, report, expected.nullable);
     else if (expected.type === "number") {
-      if (value.kind !== "NumberValue") report({ message: `\`${name}\` must be a number, not ${describe(value)}`, span: value.span });
+      if (value.kind !== "NumberValue") report({ message: `\`${name}\` must be a number, not ${describeValue(value)}`, span: value.span });
     } else if (value.kind !== "ListValue") {
-      report({ message: `\`${name}\` must be a list of strings, as in \`[positive, negative]\`, not ${describe(value)}`, span: value.span });
+      report({ message: `\`${name}\` must be a list of strings, as in \`[positive, negative]\`, not ${describeValue(value)}`, span: value.span });
     } else {
       for (const item of value.items) {
-        if (present(item) && !isString(item)) report({ message: `\`${name}\` holds strings, not ${describe(item)}`, span: item.span });
+        if (present(item) && !isString(item)) report({ message: `\`${name}\` holds strings, not ${describeValue(item)}`, span: item.span });
       }
     }
   }
@@ -234,7 +209,7 @@ function checkRange(grader: Grader, report: (r: Report) => void): void {
   const items = range.kind === "ListValue" ? range.items : [];
   const [low, high] = items;
   if (range.kind !== "ListValue" || items.length !== 2 || low?.kind !== "NumberValue" || high?.kind !== "NumberValue") {
-    const what = range.kind !== "ListValue" ? `, not ${describe(range)}` : items.length !== 2 ? `; this list has ${items.length} item${items.length === 1 ? "" : "s"}` : "";
+    const what = range.kind !== "ListValue" ? `, not ${describeValue(range)}` : items.length !== 2 ? `; this list has ${items.length} item${items.length === 1 ? "" : "s"}` : "";
     report({ message: `\`range\` must be a list of two numbers, as in \`[0, 1]\`${what}`, span: range.span });
     return;
   }
@@ -277,7 +252,7 @@ export const invalidValueRule: Rule = {
         if (hasField(grader, "range")) checkRange(grader, report);
         const sampling = hasField(grader, "sampling_params") ? fieldOf(grader, "sampling_params")?.value : undefined;
         if (sampling?.kind === "ObjectValue") sampling.entries.forEach((e) => checkSampling(e, report));
-        else if (sampling && sampling.kind !== "NullValue") report({ message: `\`sampling_params\` must be an object, not ${sampling.kind === "GraderMap" || sampling.kind === "Formula" ? "this" : describe(sampling)}`, span: sampling.span });
+        else if (sampling && sampling.kind !== "NullValue") report({ message: `\`sampling_params\` must be an object, not ${sampling.kind === "GraderMap" || sampling.kind === "Formula" ? "this" : describeValue(sampling)}`, span: sampling.span });
       },
       Message(message) {
         // A call the parser recovered from a syntax error (no closing parenthesis) is no content.
