@@ -16,6 +16,7 @@ import { pythonSizeRule } from "./rules/python-size.js";
 import { syntaxRule } from "./rules/syntax.js";
 import { targetRule } from "./rules/target.js";
 import { testBlockRule } from "./rules/test-block.js";
+import { testDataRule } from "./rules/test-data.js";
 import { unknownFieldRule } from "./rules/unknown-field.js";
 import { unknownFunctionRule } from "./rules/unknown-function.js";
 import { unknownGraderRule } from "./rules/unknown-grader.js";
@@ -54,6 +55,7 @@ export const rules: readonly Rule[] = [
   missingNameRule,
   fileRule,
   testBlockRule,
+  testDataRule,
 ];
 
 /** The rule catalog: id, severity, what it catches, an example. */

@@ -205,8 +205,10 @@ score, for a label_model its label), so the formula is tested offline; a lone mo
 values allow 1e-9 of floating-point noise) and no error flag is set. A model grader without
 \`given\` calls the model server when one is configured (--model-base-url, as for grade run).
 
-Each file is compiled with its own target; a file with an error fails all of its tests. Prints
-each test with its reward and the expected one, then \`N passed, N failed\`.
+Each file is checked and compiled with its own target; a file with an error fails all of its
+tests. That includes a test whose item or sample lacks a template path the grader reads, or
+whose item does not fit the declared \`item\` shape (rule test-data, as grade check reports it).
+Prints each test with its reward and the expected one, then \`N passed, N failed\`.
 
 Exit codes: 0 every test passed, 1 a test failed or a file has an error, 2 usage or I/O error.
 

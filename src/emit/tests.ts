@@ -1,5 +1,6 @@
 import { didYouMean } from "../check/suggest.js";
 import * as A from "../syntax/ast.js";
+import { describeValue } from "../syntax/describe.js";
 import type { Json, JsonObject } from "./emit.js";
 
 /*
@@ -42,30 +43,47 @@ export const TEST_FIELDS = ["sample", "item", "expect", "given"] as const;
 
 const MODEL_KINDS = new Set(["score_model", "label_model"]);
 
-function describe(value: A.Value): string {
+/**
+ * A test value as JSON: literals, lists and objects (a key given twice keeps its last value).
+ * Undefined when it holds anything else (a path, a call, a range), each of which is passed to
+ * `notData` (the `test-block` rule reports them).
+ */
+export function jsonOf(value: A.Value, notData: (value: A.Value) => void = () => {}): Json | undefined {
   switch (value.kind) {
     case "StringValue":
-    case "NameValue":
-      return "a string";
+      return value.value;
     case "NumberValue":
-      return "a number";
+      return value.value;
     case "BooleanValue":
-      return "a boolean";
+      return value.value;
     case "NullValue":
-      return "null";
-    case "PathValue":
-      return "a template path";
-    case "ListValue":
-      return "a list";
-    case "ObjectValue":
-      return "an object";
-    case "CallValue":
-      return `\`${value.callee.name}(...)\``;
-    case "RangeValue":
-      return "a range";
-    case "ToleranceValue":
-      return "a `within` value";
+      return null;
+    case "NameValue":
+      return value.name;
+    case "ListValue": {
+      const items = value.items.map((v) => jsonOf(v, notData));
+      return items.every((v) => v !== undefined) ? (items as Json[]) : undefined;
+    }
+    case "ObjectValue": {
+      const out: JsonObject = {};
+      let ok = true;
+      for (const entry of value.entries) {
+        const v = jsonOf(entry.value, notData);
+        if (v === undefined) ok = false;
+        else Object.defineProperty(out, entry.key.name, { value: v, enumerable: true, writable: true, configurable: true });
+      }
+      return ok ? out : undefined;
+    }
+    default:
+      notData(value);
+      return undefined;
   }
+}
+
+/** The value of a test's field `name` (its first, as `grade test` reads it), if it is a value. */
+export function testField(test: A.TestBlock, name: (typeof TEST_FIELDS)[number]): A.Value | undefined {
+  const value = test.fields.find((f) => f.key.name === name)?.value;
+  return value && value.kind !== "GraderMap" && value.kind !== "Formula" ? value : undefined;
 }
 
 /** The labels a label_model grader declares (strings and bare names), when written as a list. */
@@ -87,40 +105,15 @@ class TestReader {
 
   /** A test value as JSON: literals, lists and objects; a path or a call is a problem. */
   json(value: A.Value, where: string): Json | undefined {
-    switch (value.kind) {
-      case "StringValue":
-        return value.value;
-      case "NumberValue":
-        return value.value;
-      case "BooleanValue":
-        return value.value;
-      case "NullValue":
-        return null;
-      case "NameValue":
-        return value.name;
-      case "ListValue": {
-        const items = value.items.map((v) => this.json(v, where));
-        return items.every((v) => v !== undefined) ? (items as Json[]) : undefined;
-      }
-      case "ObjectValue": {
-        const out: JsonObject = {};
-        let ok = true;
-        for (const entry of value.entries) {
-          const v = this.json(entry.value, where);
-          if (v === undefined) ok = false;
-          else Object.defineProperty(out, entry.key.name, { value: v, enumerable: true, writable: true, configurable: true });
-        }
-        return ok ? out : undefined;
-      }
-      case "PathValue":
-        return this.problem(
-          `a template path is not a value in a test: \`${where}\` holds data, so quote it if \`${value.path}\` is the text meant`,
-          value.span,
-          `write "${value.path}"`,
+    return jsonOf(value, (other) => {
+      if (other.kind === "PathValue") {
+        this.problem(
+          `a template path is not a value in a test: \`${where}\` holds data, so quote it if \`${other.path}\` is the text meant`,
+          other.span,
+          `write "${other.path}"`,
         );
-      default:
-        return this.problem(`${describe(value)} is not a value of \`${where}\` in a test`, value.span);
-    }
+      } else this.problem(`${describeValue(other)} is not a value of \`${where}\` in a test`, other.span);
+    });
   }
 
   expectation(value: A.Value): Expectation | undefined {
@@ -137,7 +130,7 @@ class TestReader {
         return { kind: "range", low: value.low.value, high: value.high.value };
       default:
         return this.problem(
-          `\`expect\` is the expected reward: a number (\`1\`), a number with a tolerance (\`0.8 within 0.05\`) or a range (\`0.5..1\`), not ${describe(value)}`,
+          `\`expect\` is the expected reward: a number (\`1\`), a number with a tolerance (\`0.8 within 0.05\`) or a range (\`0.5..1\`), not ${describeValue(value)}`,
           value.span,
         );
     }
@@ -149,7 +142,7 @@ class TestReader {
     if (kind === "label_model") {
       const label = value.kind === "StringValue" ? value.value : value.kind === "NameValue" ? value.name : undefined;
       const labels = labelsOf(grader);
-      if (label === undefined) return this.problem(`${what} is a label_model: give the label the model answers, not ${describe(value)}`, value.span);
+      if (label === undefined) return this.problem(`${what} is a label_model: give the label the model answers, not ${describeValue(value)}`, value.span);
       if (labels && !labels.includes(label)) {
         return this.problem(`\`${label}\` is not one of the labels of ${what}`, value.span, labels.length ? `the labels are ${labels.map((l) => `\`${l}\``).join(", ")}` : undefined);
       }
@@ -157,7 +150,7 @@ class TestReader {
     }
     if (value.kind !== "NumberValue") {
       const meaning = kind === "score_model" ? "the score the model answers" : "its reward";
-      return this.problem(`give ${what} a number (${meaning}), not ${describe(value)}`, value.span);
+      return this.problem(`give ${what} a number (${meaning}), not ${describeValue(value)}`, value.span);
     }
     return value.value;
   }
@@ -167,7 +160,7 @@ class TestReader {
     if (!grader) return undefined;
     if (grader.type.name === "multi") {
       if (value.kind !== "ObjectValue") {
-        return this.problem(`\`given\` for a multi grader holds its sub-graders' answers by key (\`given { key: 1 }\`), not ${describe(value)}`, value.span);
+        return this.problem(`\`given\` for a multi grader holds its sub-graders' answers by key (\`given { key: 1 }\`), not ${describeValue(value)}`, value.span);
       }
       const map = A.fieldOf(grader, "graders")?.value;
       const entries = map?.kind === "GraderMap" ? map.entries : [];
@@ -209,7 +202,7 @@ class TestReader {
       return object === undefined ? undefined : { object: object as JsonObject };
     }
     if (value.kind === "PathValue") return this.json(value, "sample") as undefined;
-    return this.problem(`\`sample\` is the model's output: a string, or an object of sample fields (\`{ output_text: "..." }\`), not ${describe(value)}`, value.span);
+    return this.problem(`\`sample\` is the model's output: a string, or an object of sample fields (\`{ output_text: "..." }\`), not ${describeValue(value)}`, value.span);
   }
 
   read(test: A.TestBlock): TestCase | undefined {
@@ -244,7 +237,7 @@ class TestReader {
     const itemValue = valueOf("item");
     let item: JsonObject | undefined;
     if (itemValue) {
-      if (itemValue.kind !== "ObjectValue") this.problem(`\`item\` is the dataset row: an object (\`{ answer: "Paris" }\`), not ${describe(itemValue)}`, itemValue.span);
+      if (itemValue.kind !== "ObjectValue") this.problem(`\`item\` is the dataset row: an object (\`{ answer: "Paris" }\`), not ${describeValue(itemValue)}`, itemValue.span);
       else item = this.json(itemValue, "item") as JsonObject | undefined;
     }
     const expectValue = valueOf("expect");

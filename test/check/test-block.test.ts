@@ -129,6 +129,20 @@ test "d" { sample: yes, expect: 0 }
     ]);
   });
 
+  it("literals are shown as written: `true`, `null`", () => {
+    expectFindings("test-block", `${exact}\ntest "a" { sample: "x", item: null, expect: true }\n`).toEqual([
+      { rule: "test-block", severity: "error", message: '`item` is the dataset row: an object (`{ answer: "Paris" }`), not `null`', at: "3:31-3:35" },
+      { rule: "test-block", severity: "error", message: "`expect` is the expected reward: a number (`1`), a number with a tolerance (`0.8 within 0.05`) or a range (`0.5..1`), not `true`", at: "3:45-3:49" },
+    ]);
+  });
+
+  it("a sample object the engine refuses: the field of the wrong type", () => {
+    expectFindings("test-block", `${exact}\ntest "a" { sample { output_text: 3 }, item { label: "3" }, expect: 1 }\ntest "b" { sample { choices: "x" }, expect: 1 }\n`).toEqual([
+      { rule: "test-block", severity: "error", message: "`output_text` in the sample must be a string, not a number", at: "3:34-3:35" },
+      { rule: "test-block", severity: "error", message: "`choices` in the sample must be a list, not a string", at: "4:30-4:33" },
+    ]);
+  });
+
   it("two tests with one name", () => {
     expectFindings("test-block", `${exact}\ntest "a" { sample: "x", expect: 0 }\ntest "a" { sample: "y", expect: 0 }\n`).toEqual([
       { rule: "test-block", severity: "error", message: 'two tests are named "a"; give each its own name', at: "4:6-4:9" },

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { grade, hasStackTrace } from "../helpers/cli.js";
+import { grade, hasStackTrace, root } from "../helpers/cli.js";
 
 /* `grade test`: runs the test blocks of .grade files on the local engine, through the real binary. */
 
@@ -46,11 +46,33 @@ test "wrong expectation" { sample: "Lyon", item { city: "paris" }, expect: 0.5..
   });
 
   it("an error flag fails the test even when the reward is the one expected, and shows its details", () => {
-    const file = write("flag/city.grade", `${city}\ntest "no city in the item" { sample: "Paris", item { town: "Paris" }, expect: 0 }\n`);
+    // A python grader reads the item as it likes: a key it lacks is found only at run time.
+    const file = write("flag/py.grade", `python "p" {
+  source: """
+    def grade(sample, item):
+        return 1.0 if item["city"] in sample["output_text"] else 0.0
+    """
+}
+
+test "no city in the item" { sample: "Paris", item { town: "Paris" }, expect: 0 }
+`);
     const run = grade(["test", file]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain("  ✗ no city in the item  reward 0, expected 0\n      invalid_variable_error: variable `item.city` in `reference` not found\n");
+    expect(run.stdout).toMatch(/ {2}✗ no city in the item {2}reward 0, expected 0( \([\d.]+ s\))?\n {6}python_grader_runtime_error: Traceback/);
+    expect(run.stdout).toContain("KeyError: 'city'");
     expect(lastLine(run.stdout)).toBe("0 passed, 1 failed");
+  });
+
+  it("a test whose item lacks a path the grader reads is a test-data error: the file's tests do not run", () => {
+    const file = write("data/city.grade", `${city}\ntest "no city in the item" { sample: "Paris", item { town: "Paris" }, expect: 0 }\ntest "fine" { sample: "Paris", item { city: "Paris" }, expect: 1 }\n`);
+    const run = grade(["test", file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `${path.relative(root, file)}:3:52: error[test-data]: test "no city in the item": \`item.city\` is missing from its item; the grader reads it at 1:47\n`,
+    );
+    expect(run.stderr).toContain("help: add `city: ...` to the test's item");
+    expect(run.stdout).toContain(": 1 error; its 2 tests did not run");
+    expect(lastLine(run.stdout)).toBe("0 passed, 2 failed");
   });
 
   it("a multi's failing test lists its sub-rewards", () => {
@@ -86,7 +108,7 @@ test "divides" { sample: "x", expect: 1 }
   });
 
   it("a file with an error: its findings, its tests counted as failed", () => {
-    const file = write("broken/b.grade", `string_check "b": sample.output_text equals item.a\n\ntest "t" { sample: "x", expect: 1 }\n`);
+    const file = write("broken/b.grade", `string_check "b": sample.output_text equals item.a\n\ntest "t" { sample: "x", item { a: "x" }, expect: 1 }\n`);
     const run = grade(["test", file]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("error[invalid-enum]");
@@ -144,6 +166,32 @@ test "lyon" { sample: "Lyon", item { city: "lyon" }, expect: 1 }
     expect(run.stdout).toContain('test "exact answer scores 1" {');
     expect(run.stdout).toContain("--filter <text>");
     expect(run.stdout).toContain("N passed, N failed");
+    expect(run.stdout).toContain("(rule test-data, as grade check reports it)");
+  });
+});
+
+describe("grade check on test blocks", () => {
+  it("prints a test-data finding at file:line:col, with the close key, and exits 1", () => {
+    const file = write("check/city.grade", `${city}\ntest "paris" {\n  sample: "Paris"\n  item { cty: "Paris" }\n  expect: 1\n}\n`);
+    const label = path.relative(root, file);
+    const run = grade(["check", file]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      `${label}:5:10: error[test-data]: test "paris": \`item.city\` is missing from its item; the grader reads it at 1:47\n`,
+    );
+    expect(run.stdout).toContain(`note: \`item.city\` is read here at ${label}:1:47`);
+    expect(run.stdout).toContain("help: did you mean `city`?");
+    expect(run.stdout).toContain("✖ 1 error, 0 warnings in 1 file");
+  });
+
+  it("a declared-`sample` mismatch is a warning: exit 0, unless --max-warnings 0", () => {
+    const file = write("check/sample.grade", `sample { output_json: { city: string } }\n${city}\ntest "t" { sample { output_json { city: 3 } }, item { city: "3" }, expect: 1 }\n`);
+    const json = grade(["check", file, "--format", "json"]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual([
+      expect.objectContaining({ rule: "test-data", severity: "warning", message: 'test "t": `sample.output_json.city` is declared `string` but is a number' }),
+    ]);
+    expect(grade(["check", file, "--max-warnings", "0"]).code).toBe(1);
   });
 });
 
