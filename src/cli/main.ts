@@ -263,9 +263,9 @@ the summary to standard error.
 Resuming: run the same command again. The rows already in --out are skipped; a last line torn by
 a kill is cut off and its row graded again. An --out written for another grader, other data or
 the other engine is refused (--overwrite starts afresh). One run at a time per --out: a run
-holds <out>.lock while it writes (a lock left by a killed run is taken over). Ctrl-C (SIGINT) or SIGTERM stops
-taking rows, lets the rows in flight finish (a second Ctrl-C drops them) and prints the summary
-so far.
+holds <out>.lock while it writes (a lock left by a killed run is taken over). Ctrl-C (SIGINT)
+or SIGTERM stops taking rows, lets the rows in flight finish (a second Ctrl-C drops them) and
+prints the summary so far.
 
 Progress on standard error: a bar on a terminal, else a line every 5 s and at each tenth.
 Summary: rows, reward mean/std/min/p50/p90/max, a histogram, each error flag's count, the
