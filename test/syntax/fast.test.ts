@@ -10,8 +10,10 @@ import { gradeLexer } from "../../src/syntax/tokens.js";
 /*
  * The fast path of the parser (src/syntax/fast.ts) must give the very document the chevrotain
  * parser gives, whenever it does not give up: same nodes, same spans, same keys in the same order.
- * Checked on the examples, the benchmark corpus, hand-picked corner cases, and thousands of
- * token-level mutations of them.
+ * Checked on the examples, the benchmark corpus, hand-picked corner cases, thousands of
+ * token-level mutations of them, and 2,000 generated valid programs (which must nearly all take
+ * the fast path). A one-off campaign of about 100 million cases found no difference (see the
+ * README's Performance section).
  */
 
 const root = path.resolve(import.meta.dirname, "../..");
