@@ -10,6 +10,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from "no
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { measure, streamingParse as baseline } from "./stats.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const ROWS = 1_000_000;
@@ -48,40 +49,6 @@ function countLines(file) {
   }
   closeSync(fd);
   return lines;
-}
-
-// Printed at exit by every child: its peak resident set size, in kB.
-const reportRss = `data:text/javascript,process.on("exit",()=>process.stderr.write("\\nMAXRSS="+process.resourceUsage().maxRSS+"\\n"))`;
-
-/** The baseline: stream the file in 64 kB chunks, split lines, JSON.parse each (as bench/items.bench.js). */
-const baseline = (file) => `
-import { createReadStream } from "node:fs";
-import { StringDecoder } from "node:string_decoder";
-const decoder = new StringDecoder("utf8");
-let carry = "", rows = 0;
-const take = (chunk) => {
-  let from = 0, nl;
-  while ((nl = chunk.indexOf("\\n", from)) !== -1) {
-    const line = carry + chunk.slice(from, nl);
-    carry = "";
-    if (line.trim()) { JSON.parse(line); rows++; }
-    from = nl + 1;
-  }
-  carry += chunk.slice(from);
-};
-for await (const chunk of createReadStream(${JSON.stringify(file)}, { highWaterMark: 1 << 16 })) take(decoder.write(chunk));
-take(decoder.end());
-if (carry.trim()) { JSON.parse(carry); rows++; }
-console.log(rows);
-`;
-
-function measure(args, expectCode) {
-  const started = performance.now();
-  const result = spawnSync(process.execPath, ["--import", reportRss, ...args], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  const ms = performance.now() - started;
-  if (result.status !== expectCode) throw new Error(`${args.join(" ")} exited ${result.status}: ${result.stderr}${result.stdout}`);
-  const rss = Number(/MAXRSS=(\d+)/.exec(result.stderr)?.[1] ?? NaN) / 1024;
-  return { ms, rss, stdout: result.stdout };
 }
 
 /** Runs the measures in turn, `rounds` times; keeps the fastest time and the highest RSS of each. */

@@ -3,11 +3,10 @@
 // process, run in turn round after round (the medians of five); its peak RSS is
 // `process.resourceUsage().maxRSS` read at exit (the highest of the rounds).
 // The dataset is generated once under bench/.data/ (gitignored).
-import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { median } from "./stats.js";
+import { measure, median, streamingParse as baseline } from "./stats.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dataDir = join(root, "bench/.data");
@@ -59,31 +58,6 @@ function ensureDataset(file) {
   closeSync(fd);
 }
 
-// Printed at exit by every child: its peak resident set size, in kB.
-const reportRss = `data:text/javascript,process.on("exit",()=>process.stderr.write("\\nMAXRSS="+process.resourceUsage().maxRSS+"\\n"))`;
-
-/** The baseline: stream the file in 64 kB chunks, split lines, JSON.parse each (the fastest plain way measured). */
-const baseline = (file) => `
-import { createReadStream } from "node:fs";
-import { StringDecoder } from "node:string_decoder";
-const decoder = new StringDecoder("utf8");
-let carry = "", rows = 0;
-const take = (chunk) => {
-  let from = 0, nl;
-  while ((nl = chunk.indexOf("\\n", from)) !== -1) {
-    const line = carry + chunk.slice(from, nl);
-    carry = "";
-    if (line.trim()) { JSON.parse(line); rows++; }
-    from = nl + 1;
-  }
-  carry += chunk.slice(from);
-};
-for await (const chunk of createReadStream(${JSON.stringify(file)}, { highWaterMark: 1 << 16 })) take(decoder.write(chunk));
-take(decoder.end());
-if (carry.trim()) { JSON.parse(carry); rows++; }
-console.log(rows);
-`;
-
 /** The same with node:readline, the textbook way, for reference. */
 const readlineBaseline = (file) => `
 import { createReadStream } from "node:fs";
@@ -92,15 +66,6 @@ let rows = 0;
 for await (const line of createInterface({ input: createReadStream(${JSON.stringify(file)}), crlfDelay: Infinity })) if (line.trim()) { JSON.parse(line); rows++; }
 console.log(rows);
 `;
-
-function measure(args, expectCode) {
-  const started = performance.now();
-  const result = spawnSync(process.execPath, ["--import", reportRss, ...args], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  const ms = performance.now() - started;
-  if (result.status !== expectCode) throw new Error(`${args.join(" ")} exited ${result.status}: ${result.stderr}${result.stdout}`);
-  const rss = Number(/MAXRSS=(\d+)/.exec(result.stderr)?.[1] ?? NaN) / 1024;
-  return { ms, rss, stdout: result.stdout };
-}
 
 /** Runs the measures in turn, `rounds` times (so load on the machine hits all alike); the median time and the highest RSS of each. */
 function interleaved(rounds, measures) {
