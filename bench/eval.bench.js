@@ -10,7 +10,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from "no
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { measure, streamingParse as baseline } from "./stats.js";
+import { interleaved, measure, streamingParse as baseline } from "./stats.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const ROWS = 1_000_000;
@@ -49,19 +49,6 @@ function countLines(file) {
   }
   closeSync(fd);
   return lines;
-}
-
-/** Runs the measures in turn, `rounds` times; keeps the fastest time and the highest RSS of each. */
-function interleaved(rounds, measures) {
-  const out = measures.map(() => undefined);
-  for (let round = 0; round < rounds; round++) {
-    measures.forEach((fn, i) => {
-      const r = fn();
-      const prev = out[i];
-      out[i] = !prev ? r : { ...(r.ms < prev.ms ? r : prev), rss: Math.max(r.rss, prev.rss) };
-    });
-  }
-  return out;
 }
 
 /** `grade eval` afresh (--overwrite) into `out`; checks the summary and the results' line count. */

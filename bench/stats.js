@@ -12,6 +12,22 @@ export function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/**
+ * Runs the measures (each a function returning {ms, rss, ...}) in turn, `rounds` times, so load on
+ * the machine hits them alike; keeps each one's fastest time (the least disturbed run) and highest RSS.
+ */
+export function interleaved(rounds, measures) {
+  const out = measures.map(() => undefined);
+  for (let round = 0; round < rounds; round++) {
+    measures.forEach((fn, i) => {
+      const r = fn();
+      const prev = out[i];
+      out[i] = !prev ? r : { ...(r.ms < prev.ms ? r : prev), rss: Math.max(r.rss, prev.rss) };
+    });
+  }
+  return out;
+}
+
 // Printed at exit by every child: its peak resident set size, in kB.
 const reportRss = `data:text/javascript,process.on("exit",()=>process.stderr.write("\\nMAXRSS="+process.resourceUsage().maxRSS+"\\n"))`;
 
