@@ -3,6 +3,7 @@ import { sampleFromObject, sampleFromText, type Sample } from "../../engine/samp
 import * as A from "../../syntax/ast.js";
 import { LineIndex } from "../../syntax/lines.js";
 import type { CheckContext, Report, Rule } from "../context.js";
+import { modelKinds } from "../kinds.js";
 import { compilePath, describeJson, isObject, type JsonObject, lookup, mismatchesOf, typeText } from "../json-match.js";
 import { resolvePath } from "../namespaces.js";
 import { closest } from "../suggest.js";
@@ -80,8 +81,6 @@ function stubbedKeys(test: A.TestBlock): Set<string> {
   return new Set(map?.entries.map((e) => e.key.name));
 }
 
-const MODEL_KINDS = new Set(["score_model", "label_model"]);
-
 /** "a", "a and b", "a, b and c". */
 function joinAnd(parts: readonly string[]): string {
   return parts.length <= 1 ? parts.join("") : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
@@ -125,7 +124,7 @@ class TestChecker {
 
   check(test: A.TestBlock, allReads: readonly Read[], itemType: A.TypeExpr | undefined, outputJsonType: A.TypeExpr | undefined): void {
     const stubbed = stubbedKeys(test);
-    const reads = allReads.filter((r) => !r.entry || MODEL_KINDS.has(r.entry.grader.type.name) || !stubbed.has(r.entry.key.name));
+    const reads = allReads.filter((r) => !r.entry || modelKinds.has(r.entry.grader.type.name) || !stubbed.has(r.entry.key.name));
     const itemReads = reads.filter((r) => r.ref.namespace === "item");
     const sampleReads = reads.filter((r) => r.ref.namespace === "sample");
     const name = test.name.value;
