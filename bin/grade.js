@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // The `grade` command. Kept tiny: it checks the Node version, turns on the compile cache, and
 // loads the bundled CLI (dist/bundle, built by `npm run build`).
-const [major] = process.versions.node.split(".").map(Number);
-if (major < 22) {
+const [major, minor] = process.versions.node.split(".").map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
   process.stderr.write(
-    `grade: gradelang needs Node.js 22 or newer; this is Node.js ${process.versions.node}.\n` +
-      "In a clone of gradelang, `npx grade ...` and `npm run ...` use the pinned Node from node_modules.\n",
+    `grade: gradelang needs Node.js 22.12 or newer; this is Node.js ${process.versions.node} (${process.execPath}).\n` +
+      "To run it with a newer Node, any of:\n" +
+      "  npm install --save-dev node@24     # pins Node 24 in your project: npx grade and npm scripts use it\n" +
+      "  nvm install 24 && nvm use 24       # or: volta install node@24, fnm use 24\n",
   );
   process.exit(2);
 }

@@ -8,7 +8,7 @@ import { graderSchema } from "../src/schema/graders.js";
 
 const root = path.resolve(import.meta.dirname, "..");
 const examples = globSync("examples/**/*.grade", { cwd: root }).sort();
-const seeds = globSync("../shared/reference/graders/seed-*.json", { cwd: root });
+const seeds = globSync("test/fixtures/graders/seed-*.json", { cwd: root });
 
 describe("examples compile to the JSON beside them (golden files)", () => {
   it("has examples", () => expect(examples.length).toBeGreaterThanOrEqual(10));

@@ -51,11 +51,12 @@ describe("the library API", () => {
 
 describe("the README", () => {
   const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+  const rulesPage = fs.readFileSync(path.join(root, "docs/rules.md"), "utf8");
 
   it("embeds the rule catalog exactly as `grade rules --format markdown` prints it", async () => {
     const { rulesMarkdown } = await import("../src/cli/rules.js");
-    const section = /<!-- rules:start -->\n([\s\S]*)\n<!-- rules:end -->/.exec(readme)?.[1];
-    expect(section, "regenerate the README's rule catalog from `npx grade rules --format markdown`").toBe(rulesMarkdown());
+    const section = /<!-- rules:start -->\n([\s\S]*)\n<!-- rules:end -->/.exec(rulesPage)?.[1];
+    expect(section, "regenerate docs/rules.md's rule catalog from `npx grade rules --format markdown`").toBe(rulesMarkdown());
   });
 
   it("shows the two set-up commands and every command", () => {

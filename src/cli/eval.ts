@@ -22,7 +22,7 @@ import { localEngineOptions, type LocalCommandOptions } from "./local-options.js
 /*
  * `grade eval <grader> --data rows.jsonl [--out results.jsonl]`: grade every row of a dataset on
  * the local engine (or --remote through the API), streamed, a few rows at a time, with progress,
- * resumable, and a summary at the end. The modules are in src/eval/; the README's "Evaluating a
+ * resumable, and a summary at the end. The modules are in src/eval/; docs/engine.md's "Evaluating a
  * dataset" has the formats.
  */
 

@@ -153,7 +153,7 @@ OpenAI-compatible server (Chat Completions with a JSON schema, or --model-api re
 Without one, model graders report model_grader_server_error (cosine other_error): use \`given\`
 in a test, or --remote.
 The sample text fills output_text, and output_json when it is valid JSON; --sample-json gives
-every sample field. The README's "Local engine" section lists every semantic choice.
+every sample field. docs/engine.md lists every semantic choice.
 
 Prints the reward, the sub-rewards, every error flag that is set with its details, token usage
 per model, execution time and the sampled model; --json prints the whole answer. Findings in a

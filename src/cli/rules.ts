@@ -1,6 +1,6 @@
 import { ruleCatalog } from "../check/registry.js";
 
-/** The catalog as markdown: a table, then each rule's example (the README embeds this output). */
+/** The catalog as markdown: a table, then each rule's example (docs/rules.md embeds this output). */
 export function rulesMarkdown(): string {
   const rows = ruleCatalog.map((r) => `| [\`${r.id}\`](#rule-${r.id}) | ${r.severity} | ${r.summary.replaceAll("|", "\\|")} |`);
   const examples = ruleCatalog.map((r) => `<a id="rule-${r.id}"></a>**\`${r.id}\`** (${r.severity})\n\n\`\`\`grade\n${r.example}\n\`\`\``);

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { grade, hasStackTrace, root } from "../helpers/cli.js";
 
-const seed = (name: string) => JSON.parse(fs.readFileSync(path.join(root, `../shared/reference/graders/seed-${name}.json`), "utf8"));
+const seed = (name: string) => JSON.parse(fs.readFileSync(path.join(root, `test/fixtures/graders/seed-${name}.json`), "utf8"));
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "grade-cli-"));
 
 describe("grade compile", () => {

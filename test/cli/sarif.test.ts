@@ -3,7 +3,7 @@ import { ruleCatalog } from "../../src/check/registry.js";
 import { grade } from "../helpers/cli.js";
 
 describe("grade check --format sarif", () => {
-  const run = grade(["check", "../shared/reference/graders/18-openapi-multi-example-MALFORMED.json", "examples/reference/guide-python-minimal.grade", "--format", "sarif"]);
+  const run = grade(["check", "test/fixtures/graders/18-openapi-multi-example-MALFORMED.json", "examples/reference/guide-python-minimal.grade", "--format", "sarif"]);
   const log = JSON.parse(run.stdout);
   const results = log.runs[0].results as { ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: Record<string, number> } }[] }[];
 
@@ -28,7 +28,7 @@ describe("grade check --format sarif", () => {
     ]);
     const formula = results[1]!;
     expect(formula.message.text).toBe("unexpected `)`: there is no `(` for it to close");
-    expect(formula.locations[0]!.physicalLocation.artifactLocation.uri).toBe("../shared/reference/graders/18-openapi-multi-example-MALFORMED.json");
+    expect(formula.locations[0]!.physicalLocation.artifactLocation.uri).toBe("test/fixtures/graders/18-openapi-multi-example-MALFORMED.json");
     expect(formula.locations[0]!.physicalLocation.region).toEqual({ startLine: 20, startColumn: 79, endLine: 20, endColumn: 80 });
     for (const r of results) expect(log.runs[0].tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
   });

@@ -14,7 +14,7 @@ import { arbitraryOf } from "../property/zod-arbitrary.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const jsons = [
-  ...globSync("../shared/reference/graders/*.json", { cwd: root }).filter((f) => !f.includes("MALFORMED")),
+  ...globSync("test/fixtures/graders/*.json", { cwd: root }).filter((f) => !f.includes("MALFORMED")),
   ...globSync("examples/**/*.json", { cwd: root }),
 ].map((f) => path.join(root, f));
 const readFile = () => ({ ok: false as const, message: "" });
@@ -31,7 +31,7 @@ describe("decompile", () => {
   });
 
   it("writes the graders guide's multi grader the way a person would", async () => {
-    const json = fs.readFileSync(path.join(root, "../shared/reference/graders/02-guide-name-email-multi.json"), "utf8");
+    const json = fs.readFileSync(path.join(root, "test/fixtures/graders/02-guide-name-email-multi.json"), "utf8");
     expect((await decompile(json)).text).toBe(
       [
         "multi {",
@@ -68,7 +68,7 @@ describe("decompile", () => {
   });
 
   it("marks a grader only the evals target accepts", async () => {
-    const json = fs.readFileSync(path.join(root, "../shared/reference/graders/16-openapi-label-model.json"), "utf8");
+    const json = fs.readFileSync(path.join(root, "test/fixtures/graders/16-openapi-label-model.json"), "utf8");
     const { text } = await decompile(json);
     expect(text!.startsWith("// @target evals\n")).toBe(true);
   });
@@ -119,7 +119,7 @@ describe("decompile", () => {
 
 describe("grade decompile", () => {
   it("prints .grade text and exits 0", () => {
-    const run = grade(["decompile", "../shared/reference/graders/seed-validate-string-check.json"]);
+    const run = grade(["decompile", "test/fixtures/graders/seed-validate-string-check.json"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('string_check "Example string check grader": sample.output_text eq item.label\n');
   });

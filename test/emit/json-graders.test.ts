@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { compile } from "../../src/compile.js";
 import { findings } from "../helpers/harness.js";
 
-const refs = path.resolve(import.meta.dirname, "../../../shared/reference/graders");
+const refs = path.resolve(import.meta.dirname, "../fixtures/graders");
 const read = (name: string) => fs.readFileSync(path.join(refs, name), "utf8");
 
 describe("JSON graders are checked with the same rules", () => {

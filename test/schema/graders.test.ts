@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { graderSchema, graderSchemas } from "../../src/schema/graders.js";
 
-const refs = path.resolve(import.meta.dirname, "../../../shared/reference/graders");
+const refs = path.resolve(import.meta.dirname, "../fixtures/graders");
 const load = (name: string) => JSON.parse(fs.readFileSync(path.join(refs, name), "utf8"));
 
 describe("zod schemas of the grader JSON", () => {
