@@ -16,8 +16,11 @@ export interface Input {
 
 export class UsageError extends Error {}
 
-/** Expands file and directory arguments (directories: every `**\/*.grade` under them, sorted). */
-export async function expandInputs(args: readonly string[]): Promise<Input[]> {
+/**
+ * Expands file and directory arguments (directories: every `**\/*<extension>` under them, sorted;
+ * `.grade` unless the command reads JSON).
+ */
+export async function expandInputs(args: readonly string[], extension: ".grade" | ".json" = ".grade"): Promise<Input[]> {
   const inputs: Input[] = [];
   const seen = new Set<string>();
   for (const arg of args) {
@@ -36,8 +39,17 @@ export async function expandInputs(args: readonly string[]): Promise<Input[]> {
     }
     if (stat.isDirectory()) {
       const { glob } = await import("tinyglobby");
-      const found = (await glob("**/*.grade", { cwd: abs, ignore: ["**/node_modules/**", "**/.git/**"] })).sort();
-      if (found.length === 0) throw new UsageError(`no .grade files under \`${arg}\``);
+      const ignore = ["**/node_modules/**", "**/.git/**"];
+      const found = (await glob(`**/*${extension}`, { cwd: abs, ignore })).sort();
+      if (found.length === 0) {
+        // A folder of JSON graders given to a command that looks for .grade files: say what to do.
+        const json = extension === ".grade" ? (await glob("**/*.json", { cwd: abs, ignore })).length : 0;
+        throw new UsageError(
+          json > 0
+            ? `no .grade files under \`${arg}\`, but ${json} .json file${json === 1 ? "" : "s"}: name JSON graders one by one (\`${path.join(arg, "*.json")}\`), or turn them into .grade files with \`grade decompile ${arg} -o <dir>\``
+            : `no ${extension} files under \`${arg}\``,
+        );
+      }
       for (const rel of found) {
         const file = path.join(abs, rel);
         if (seen.has(file)) continue;

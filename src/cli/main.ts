@@ -87,6 +87,11 @@ Examples:
     .addOption(targetOption())
     .option("--minify", "print compact JSON on one line")
     .option("--items <data.jsonl>", "also check a JSONL dataset (one item a line): rows lacking a template path, malformed lines; errors write nothing")
+    .addOption(
+      new Option("--emit <shape>", "what to print: each grader, the testing_criteria array of an Evals body (all inputs, evals target), or the method of a fine-tuning job (one input, rft)")
+        .choices(["grader", "testing-criteria", "method"])
+        .default("grader"),
+    )
     .addHelpText(
       "after",
       `
@@ -97,9 +102,11 @@ Examples:
   grade compile exact.grade
   grade compile exact.grade -o exact.json
   grade compile graders/ -o build/ --target rft
+  grade compile criteria/ --emit testing-criteria -o testing_criteria.json
+  grade compile answer.grade --emit method      # {"type": "reinforcement", "reinforcement": {"grader": ...}}
   cat exact.grade | grade compile -`,
     )
-    .action(async (paths: string[], options: { output?: string; target?: "rft" | "evals"; minify?: boolean; items?: string }) => {
+    .action(async (paths: string[], options: { output?: string; target?: "rft" | "evals"; minify?: boolean; items?: string; emit?: "grader" | "testing-criteria" | "method" }) => {
       const { compileCommand } = await import("./compile.js");
       process.exitCode = await compileCommand(paths, options);
     });
@@ -402,23 +409,31 @@ Examples:
 
   cli
     .command("decompile")
-    .description("print a grader JSON as .grade text")
-    .argument("<file>", "a grader JSON, or a request body with a `grader` key; - reads standard input")
+    .description("print grader JSON as .grade text, or write a .grade file per grader")
+    .argument("<paths...>", "grader JSON files or directories (their .json files); - reads standard input")
+    .option("-o, --output <dir|file.grade>", "write one .grade per grader into a directory (or one file ending in .grade)")
     .addHelpText(
       "after",
       `
 Prints formatted .grade text that compiles back to the same JSON (deep-equal: content forms,
 "type": "message", template spacing, unknown fields and the order of \`graders\` are kept).
-Findings about the grader go to stderr. Exit 1 when the JSON is no grader (nothing is printed)
-or the grader has errors; 2 on a usage or I/O error.
+A JSON file may be a grader, a /graders/run or /validate request body (\`grader\`), a
+fine-tuning job body (\`method.reinforcement.grader\`), a fine-tuning \`method\` object, or an
+Evals body (\`testing_criteria\`: one .grade per criterion, marked \`// @target evals\`); what was
+found is said on stderr. Several graders need -o <dir>: a file's graders go to <dir>/<file>.grade,
+an Evals body's to <dir>/<file>/<criterion name>.grade, a directory's tree is mirrored.
+Findings about the graders go to stderr. Exit 1 when a file holds no grader (nothing is
+written) or a grader has errors; 2 on a usage or I/O error.
 
 Examples:
   grade decompile grader.json > grader.grade
+  grade decompile graders-json/ -o graders/
+  grade decompile fine-tuning-job.json evals-body.json -o graders/
   curl -s .../graders/validate | jq .grader | grade decompile -`,
     )
-    .action(async (file: string) => {
+    .action(async (paths: string[], options: { output?: string }) => {
       const { decompileCommand } = await import("./decompile.js");
-      process.exitCode = await decompileCommand(file);
+      process.exitCode = await decompileCommand(paths, options);
     });
 
   cli

@@ -146,9 +146,10 @@ describe("grade decompile", () => {
     expect(run.stderr).toContain("invalid JSON: the file is empty");
   });
 
-  it("refuses a directory", () => {
+  it("a directory of many graders needs -o (test/cli/migrate.test.ts has the rest)", () => {
     const run = grade(["decompile", "examples"]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("takes one JSON file");
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/\ngrade: the inputs hold \d+ graders: give `-o <dir>` to write one \.grade file per grader\n$/);
   });
 });
