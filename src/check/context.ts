@@ -28,6 +28,8 @@ export interface TemplateString {
   readonly text: string;
   readonly refs: readonly TemplateRef[];
   readonly problems: readonly TemplateProblem[];
+  /** For a prompt read with `file("...")` (`node` is the call): the file's path, as written. */
+  readonly file?: string;
 }
 
 export interface FormulaInfo {
@@ -100,10 +102,41 @@ export class CheckContext {
     return { start: s, end: Math.max(e, s) };
   }
 
+  /**
+   * Where in a `file()` prompt a template finding is, for its message: ` (in \`prompts/judge.md\`
+   * at 3:14)`; empty for a string written in the .grade file (its span says where).
+   */
+  inFile(s: TemplateString, at: number): string {
+    if (s.file === undefined) return "";
+    const before = s.text.slice(0, at);
+    const line = before.split("\n").length;
+    const column = [...before.slice(before.lastIndexOf("\n") + 1)].length + 1;
+    return ` (in \`${s.file}\` at ${line}:${column})`;
+  }
+
   /** Every string in a template position (inputs, references, message text, image URLs, audio data). */
   templateStrings(): readonly TemplateString[] {
     if (this.templateCache) return this.templateCache;
     const out: TemplateString[] = [];
+    // A prompt in its own file (`user file("prompts/judge.md")`): its text is checked as written
+    // there; the `file` rule reports a file that cannot be read.
+    const addTemplateString = (list: TemplateString[], node: A.Value | undefined): void => {
+      if (node?.kind === "CallValue" && node.callee.name === "file") {
+        const read = this.fileOf(node);
+        const written = node.args[0]?.value;
+        if (read.ok) addTemplateText(list, node, read.text, written?.kind === "StringValue" ? written.value : undefined);
+        return;
+      }
+      addTemplateText(list, node, node ? stringOf(node) : undefined);
+    };
+    /** The strings of message content: a string, a file, a list of them, or a part's text. */
+    const addContentStrings = (list: TemplateString[], content: A.Value): void => {
+      if (content.kind === "ListValue") {
+        for (let i = 0; i < content.items.length; i++) addContentStrings(list, content.items[i]!);
+      } else if (content.kind === "CallValue" && content.callee.name !== "file") {
+        for (const arg of content.args) if (arg.name === undefined || arg.name.name === "text") addTemplateString(list, arg.value);
+      } else addTemplateString(list, content);
+    };
     for (const grader of this.graders) {
       const body = grader.body;
       if (body.kind === "CompareForm") {
@@ -196,22 +229,11 @@ function collectGraders(grader: A.Grader, out: A.Grader[]): void {
   }
 }
 
-/** A string value in a template position, with its templates. */
-function addTemplateString(out: TemplateString[], node: A.Value | undefined): void {
-  if (!node) return;
-  const text = stringOf(node);
-  if (text === undefined) return;
+/** A string in a template position, with its templates. */
+function addTemplateText(out: TemplateString[], node: A.Value | undefined, text: string | undefined, file?: string): void {
+  if (!node || text === undefined) return;
   const { refs, problems } = scanTemplates(text);
-  out.push({ node, text, refs, problems });
-}
-
-/** The strings of message content: a string, a list of them, or a part's text. */
-function addContentStrings(out: TemplateString[], content: A.Value): void {
-  if (content.kind === "ListValue") {
-    for (let i = 0; i < content.items.length; i++) addContentStrings(out, content.items[i]!);
-  } else if (content.kind === "CallValue") {
-    for (const arg of content.args) if (arg.name === undefined || arg.name.name === "text") addTemplateString(out, arg.value);
-  } else addTemplateString(out, content);
+  out.push(file === undefined ? { node, text, refs, problems } : { node, text, refs, problems, file });
 }
 
 /** `// @target evals` in a file's comments: the target it is written for (`--target` overrides it). */
@@ -310,6 +332,9 @@ export class CurrentContext implements Pick<CheckContext, keyof CheckContext> {
   }
   templateStrings(): readonly TemplateString[] {
     return this.now.templateStrings();
+  }
+  inFile(s: TemplateString, at: number): string {
+    return this.now.inFile(s, at);
   }
   formulaOf(multi: A.Grader): FormulaInfo | undefined {
     return this.now.formulaOf(multi);

@@ -1,7 +1,9 @@
 import { compile } from "../compile.js";
+import { nodeFiles, projectRoot, readProjectFile } from "../check/files.js";
 import { renderPretty } from "../diagnostics/render-pretty.js";
 import { readTests, showExpectation } from "../emit/tests.js";
 import type { TestResult } from "../engine/run-tests.js";
+import type { CallValue } from "../syntax/ast.js";
 import { analyseInputs } from "./check.js";
 import { colors, expandInputs, UsageError, useColor } from "./io.js";
 import { localEngineOptions, type LocalCommandOptions } from "./local-options.js";
@@ -54,7 +56,13 @@ export async function testCommand(paths: readonly string[], options: TestCommand
         withoutTests++;
         continue;
       }
-      const cases = readTests(result.document).cases.filter((t) => {
+      // `file()` in a test (a sample in its own file): read as the checker read it, inside the project.
+      const readFile = (call: CallValue) => {
+        const arg = call.args[0]?.value;
+        if (arg?.kind !== "StringValue") return { ok: false as const, message: "" };
+        return readProjectFile(arg.value, input.path, projectRoot(input.path), nodeFiles);
+      };
+      const cases = readTests(result.document, readFile).cases.filter((t) => {
         const keep = options.filter === undefined || t.name.includes(options.filter);
         if (!keep) filteredOut++;
         return keep;

@@ -3,6 +3,9 @@ import * as A from "../syntax/ast.js";
 import { describeValue } from "../syntax/describe.js";
 import type { Json, JsonObject } from "./emit.js";
 
+/** Reads a `file("...")` call's target for a test (the checker's project rules), or says why not. */
+export type TestFileReader = (call: A.CallValue) => { readonly ok: true; readonly text: string } | { readonly ok: false; readonly message: string };
+
 /*
  * `test "name" { sample, item, expect, given }` blocks → test cases the local engine runs. Each
  * block gives a case, or problems (findings of the `test-block` rule) when it cannot run.
@@ -96,7 +99,10 @@ function labelsOf(grader: A.Grader): string[] | undefined {
 class TestReader {
   readonly problems: TestProblem[] = [];
 
-  constructor(private readonly grader: A.Grader | undefined) {}
+  constructor(
+    private readonly grader: A.Grader | undefined,
+    private readonly readFile: TestFileReader | undefined,
+  ) {}
 
   private problem(message: string, span: A.Span, suggestion?: string): undefined {
     this.problems.push({ message, span, ...(suggestion ? { suggestion } : {}) });
@@ -196,13 +202,22 @@ class TestReader {
 
   sample(value: A.Value): TestCase["sample"] | undefined {
     if (value.kind === "StringValue") return { text: value.value };
+    if (value.kind === "CallValue" && value.callee.name === "file") {
+      // `sample: file("samples/long-reply.txt")`: the output text from a file of the project.
+      // Where it cannot be read the `file` rule has said why; no reader (a bare parse): no case.
+      const read = this.readFile?.(value);
+      return read?.ok ? { text: read.text } : undefined;
+    }
     if (value.kind === "NameValue") return { text: value.name };
     if (value.kind === "ObjectValue") {
       const object = this.json(value, "sample");
       return object === undefined ? undefined : { object: object as JsonObject };
     }
     if (value.kind === "PathValue") return this.json(value, "sample") as undefined;
-    return this.problem(`\`sample\` is the model's output: a string, or an object of sample fields (\`{ output_text: "..." }\`), not ${describeValue(value)}`, value.span);
+    return this.problem(
+      `\`sample\` is the model's output: a string, a \`file("...")\`, or an object of sample fields (\`{ output_text: "..." }\`), not ${describeValue(value)}`,
+      value.span,
+    );
   }
 
   read(test: A.TestBlock): TestCase | undefined {
@@ -250,8 +265,8 @@ class TestReader {
 }
 
 /** The test cases of a document, and the problems of the blocks that cannot run. */
-export function readTests(document: A.Document): { cases: TestCase[]; problems: TestProblem[] } {
-  const reader = new TestReader(document.grader);
+export function readTests(document: A.Document, readFile?: TestFileReader): { cases: TestCase[]; problems: TestProblem[] } {
+  const reader = new TestReader(document.grader, readFile);
   const cases: TestCase[] = [];
   const seen = new Map<string, A.TestBlock>();
   for (const test of document.tests) {

@@ -72,7 +72,7 @@ test "d" { sample: yes, expect: 0 }
       `${exact}\ntest "a" {\n  sample: 3\n  item: "row"\n  expect: "high"\n}\n`,
     );
     found.toEqual([
-      { rule: "test-block", severity: "error", message: '`sample` is the model\'s output: a string, or an object of sample fields (`{ output_text: "..." }`), not a number', at: "4:11-4:12" },
+      { rule: "test-block", severity: "error", message: '`sample` is the model\'s output: a string, a `file("...")`, or an object of sample fields (`{ output_text: "..." }`), not a number', at: "4:11-4:12" },
       { rule: "test-block", severity: "error", message: '`item` is the dataset row: an object (`{ answer: "Paris" }`), not a string', at: "5:9-5:14" },
       { rule: "test-block", severity: "error", message: "`expect` is the expected reward: a number (`1`), a number with a tolerance (`0.8 within 0.05`) or a range (`0.5..1`), not a string", at: "6:11-6:17" },
     ]);

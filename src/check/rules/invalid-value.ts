@@ -73,7 +73,7 @@ function checkPart(content: CallValue, report: (r: Report) => void): void {
     });
   }
   positional.slice(0, part.positional.length).forEach((arg, i) => {
-    if (present(arg.value) && !isString(arg.value)) report({ message: `the ${part.positional[i]} of \`${name}\` must be a string, not ${describeValue(arg.value)}`, span: arg.value.span });
+    if (present(arg.value) && !isString(arg.value) && !isFileCall(arg.value)) report({ message: `the ${part.positional[i]} of \`${name}\` must be a string, not ${describeValue(arg.value)}`, span: arg.value.span });
   });
   if (name === "input_audio" && !content.args.some((a) => a.name?.name === "format")) {
     report({ message: "`input_audio` needs `format: mp3` or `format: wav`", span: content.span, suggestion: "add `format: mp3` or `format: wav`" });
@@ -92,6 +92,11 @@ function checkPart(content: CallValue, report: (r: Report) => void): void {
   }
 }
 
+/** `file("...")`: a string read from the project. */
+function isFileCall(value: Value): boolean {
+  return value.kind === "CallValue" && value.callee.name === "file";
+}
+
 function checkContent(content: Value, report: (r: Report) => void, inList = false): void {
   if (!present(content)) return;
   switch (content.kind) {
@@ -106,7 +111,8 @@ function checkContent(content: Value, report: (r: Report) => void, inList = fals
       content.items.forEach((item) => checkContent(item, report, true));
       return;
     case "CallValue":
-      checkPart(content, report);
+      // `user file("prompts/judge.md")`: the file's text is the content (the `file` rule checks it).
+      if (content.callee.name !== "file") checkPart(content, report);
       return;
     default:
       report({

@@ -18,7 +18,7 @@ export const malformedTemplateRule: Rule = {
         for (let q = 0; q < s.problems.length; q++) {
           const p = s.problems[q]!;
           report({
-            message: p.message,
+            message: p.message + ctx.inFile(s, p.start),
             span: ctx.spanInString(s.node, p.start, p.end),
             ...(p.suggestion ? { suggestion: p.suggestion } : {}),
             // A replacement is text of the decoded string; it applies to the source only when the

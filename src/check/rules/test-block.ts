@@ -12,9 +12,9 @@ export const testBlockRule: Rule = {
       "A `test` block `grade test` cannot run: an unknown field, no `sample` or `expect`, a value of the wrong type (a sample field too), an empty range, or a `given` that names no sub-grader or does not fit its kind.",
     example: 'string_check "s": sample.output_text eq item.label\n\ntest "exact" {\n  sample: "yes"\n  expcet: 1\n}',
   },
-  create: (_ctx, report) => ({
+  create: (ctx, report) => ({
     Document(document) {
-      for (const problem of readTests(document).problems) report(problem);
+      for (const problem of readTests(document, (call) => ctx.fileOf(call)).problems) report(problem);
       // A sample object the engine refuses (`output_text: 3`): the test would not run.
       for (const test of document.tests) {
         const node = testField(test, "sample");

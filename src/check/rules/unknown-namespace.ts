@@ -51,9 +51,10 @@ export const unknownNamespaceRule: Rule = {
                 : undefined);
           const span = ctx.spanInString(s.node, ref.start, ref.start + ref.namespace.length);
           report({
-            message: `\`${ref.namespace}\` is not a template namespace; templates read \`item.*\` (the dataset row) or \`sample.*\` (the model's output)`,
+            message: `\`${ref.namespace}\` is not a template namespace; templates read \`item.*\` (the dataset row) or \`sample.*\` (the model's output)${ctx.inFile(s, ref.start)}`,
             span: s.node.kind === "PathValue" ? { start: s.node.span.start, end: s.node.span.start + ref.namespace.length } : span,
-            ...(near ?? {}),
+            // A replacement edits the .grade text: not for a namespace inside a `file()` prompt.
+            ...(near === undefined ? {} : s.file === undefined ? near : { suggestion: near.suggestion }),
           });
         }
       }

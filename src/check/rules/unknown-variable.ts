@@ -29,9 +29,12 @@ export const unknownVariableRule: Rule = {
           if (!problem) continue;
           const span = s.node.kind === "PathValue" ? s.node.span : ctx.spanInString(s.node, ref.start, ref.end);
           report({
-            message: problem.message,
+            message: problem.message + ctx.inFile(s, ref.start),
             span,
-            ...(problem.suggestion ? { suggestion: `did you mean \`${problem.suggestion}\`?`, replacement: problem.suggestion } : {}),
+            // A replacement edits the .grade text: not for a path inside a `file()` prompt.
+            ...(problem.suggestion
+              ? { suggestion: `did you mean \`${problem.suggestion}\`?`, ...(s.file === undefined ? { replacement: problem.suggestion } : {}) }
+              : {}),
           });
         }
       }
