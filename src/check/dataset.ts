@@ -45,6 +45,11 @@ const MAX_KEYS = 1000;
 const NO_SPAN: A.Span = { start: 0, end: 0 };
 
 /** 5000 → "5,000". */
+/** A path as a shell word: quoted when it holds anything but safe characters. */
+function shellWord(text: string): string {
+  return /^[\w./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
 function thousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
@@ -351,8 +356,11 @@ export async function checkDataset(
   };
 
   let rows = 0;
+  // Rows shaped like `grade eval`'s (`{"item": {...}, "sample": {...}}`), given to `--items`.
+  let evalShaped = 0;
   const onRow = (row: JsonObject, line: number): void => {
     const n = rows++;
+    if (isObject(row["item"]) && Object.keys(row).every((k) => k === "item" || k === "sample")) evalShaped++;
     for (let p = 0; p < compiled.length; p++) {
       const { stat, path } = compiled[p]!;
       const missing = lookup(row, path);
@@ -412,6 +420,22 @@ export async function checkDataset(
       suggestion: "give a JSONL file: one JSON object a line, whose keys are the `item` fields",
     });
     return datasetFindings;
+  }
+
+  // Every row is an eval row, and no template reads `item.item...`: the file is a `grade eval`
+  // dataset. One finding says so, instead of every path "missing in every row".
+  const readsNested = pathStats.some((stat) => stat.path.startsWith("item.item") || stat.path.startsWith("item.sample"));
+  if (evalShaped === rows && !readsNested) {
+    return [
+      {
+        rule: RULE,
+        severity: "error",
+        message: `these rows are \`grade eval\` rows (\`{"item": ..., "sample": ...}\`), not items: \`--items\` takes one item a line`,
+        ...at({ line: 1, column: 1 }),
+        suggestion: `check their items: \`jq -c .item ${shellWord(label)} > items.jsonl\`, then \`--items items.jsonl\` (or grade them as they are: \`grade eval <grader> --data ${shellWord(label)}\`)`,
+      },
+      ...datasetFindings,
+    ];
   }
 
   const graderFindings: Diagnostic[] = [];

@@ -10,6 +10,7 @@ import { labelNotInLabelsRule } from "./rules/label-not-in-labels.js";
 import { malformedTemplateRule } from "./rules/malformed-template.js";
 import { missingFieldRule } from "./rules/missing-field.js";
 import { missingNameRule } from "./rules/missing-name.js";
+import { modelSamplingRule } from "./rules/model-sampling.js";
 import { nestedMultiRule } from "./rules/nested-multi.js";
 import { pythonGradeFunctionRule } from "./rules/python-grade-function.js";
 import { pythonSizeRule } from "./rules/python-size.js";
@@ -52,6 +53,7 @@ export const rules: readonly Rule[] = [
   targetRule,
   pythonGradeFunctionRule,
   pythonSizeRule,
+  modelSamplingRule,
   missingNameRule,
   fileRule,
   testBlockRule,

@@ -22,6 +22,8 @@ export interface TemplateProblem {
   readonly suggestion?: string;
   /** Text that may replace the problem's characters to apply the suggestion. */
   readonly replacement?: string;
+  /** A likely slip rather than a broken template (single braces): reported as a warning. */
+  readonly severity?: "warning";
 }
 
 /** The fields of `sample` the service fills (see `builtinSample` in namespaces.ts). */
@@ -135,6 +137,20 @@ export function scanTemplates(text: string): { refs: TemplateRef[]; problems: Te
     let j = i;
     while (text.charCodeAt(j) === 123) j++; // `{`
     if (j - i === 1) {
+      // `{sample.output_text}`: a template with one brace each side is literal text to the
+      // service, almost always a slip for `{{sample.output_text}}`.
+      const single = /^\{\s*((?:item|sample)(?:\.[A-Za-z_]\w*|\[\d+\])+)\s*\}(?!\})/.exec(text.slice(i, i + 256));
+      // Not inside other single braces: there it is literal JSON-like text (`{ {item.a} }`).
+      if (single && depth === 0) {
+        (problems ??= []).push({
+          message: `\`${single[0]}\` looks like a template, but templates take two braces: this is literal text`,
+          start: i,
+          end: i + single[0].length,
+          suggestion: `write \`{{${single[1]}}}\``,
+          replacement: `{{${single[1]}}}`,
+          severity: "warning",
+        });
+      }
       depth++;
       i = j;
       continue;

@@ -61,9 +61,18 @@ export function parseGraderJson(text: string): JsonGraderParse {
   if (text.trim() === "") return { document: undefined, diagnostics: [syntax("invalid JSON: the file is empty", 0, 0)] };
   if (errors.length > 0 || !root) {
     const at = (n: number): number => Math.min(Math.max(0, n), text.length);
-    const diagnostics = errors
-      .slice(0, 20)
-      .map((e) => syntax(`invalid JSON: ${describeJsonError(e.error)}`, at(e.offset), at(e.offset + Math.max(1, e.length))));
+    const diagnostics: Diagnostic[] = [];
+    const commas = new Set<number>();
+    for (const e of errors.slice(0, 20)) {
+      // `"a": 1,}` / `[1,]`: jsonc-parser reports the `}` (and twice); users need the comma.
+      const comma = trailingComma(text, e.offset);
+      if (comma !== undefined) {
+        if (!commas.has(comma)) diagnostics.push(syntax("invalid JSON: a trailing comma (JSON allows none before `}` or `]`)", comma, comma + 1, "remove this comma"));
+        commas.add(comma);
+        continue;
+      }
+      diagnostics.push(syntax(`invalid JSON: ${describeJsonError(e.error)}`, at(e.offset), at(e.offset + Math.max(1, e.length))));
+    }
     return { document: undefined, diagnostics: diagnostics.length ? diagnostics : [syntax("invalid JSON: the file is empty", 0, 0)] };
   }
   if (root.type !== "object") {
@@ -79,6 +88,14 @@ export function parseGraderJson(text: string): JsonGraderParse {
   if (!grader) return { document: undefined, diagnostics };
   const document: A.Document = { kind: "Document", declarations: [], grader, tests: [], comments: [], span: { start: 0, end: text.length } };
   return { document, diagnostics };
+}
+
+/** The offset of a comma that stands right before the `}` or `]` at `offset` (spaces between), if any. */
+function trailingComma(text: string, offset: number): number | undefined {
+  if (text[offset] !== "}" && text[offset] !== "]") return undefined;
+  let i = offset - 1;
+  while (i >= 0 && /\s/.test(text[i]!)) i--;
+  return text[i] === "," ? i : undefined;
 }
 
 function describeJsonError(code: jsoncModule.ParseErrorCode): string {

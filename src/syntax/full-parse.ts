@@ -1,4 +1,4 @@
-import { type IToken, tokenMatcher } from "chevrotain";
+import { createTokenInstance, type IToken, type TokenType, tokenMatcher } from "chevrotain";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type * as A from "./ast.js";
 import { finishDocument, MAX_NESTING, MAX_SYNTAX_ERRORS, type ParseResult, syntax } from "./document.js";
@@ -42,13 +42,20 @@ export function fullParse(text: string): ParseResult {
   };
 
   const lexed = gradeLexer().tokenize(text);
+  // A slip such as `==` for `eq` is reported once and read as what it stands for, so the parse
+  // goes on as if the fix were written (no second error about the operation that is "missing").
+  const standIns: IToken[] = [];
   for (const error of lexed.errors) {
     const ch = text.slice(error.offset, error.offset + Math.max(1, error.length));
-    report(
-      syntax(`unexpected ${describeChars(ch)}`, { start: error.offset, end: error.offset + Math.max(1, error.length) }),
-    );
+    const span = { start: error.offset, end: error.offset + Math.max(1, error.length) };
+    const slip = operatorSlip(ch);
+    report(slip ? syntax(slip.message, span, slip.suggestion) : syntax(`unexpected ${describeChars(ch)}`, span));
+    if (slip) {
+      const at = lines.position(span.start);
+      standIns.push(createTokenInstance(slip.token, slip.image, span.start, span.end - 1, at.line, at.line, at.column, at.column + span.end - span.start - 1));
+    }
   }
-  const tokens = lexed.tokens;
+  const tokens = standIns.length === 0 ? lexed.tokens : [...lexed.tokens, ...standIns].sort((a, b) => a.startOffset - b.startOffset);
   for (const t of tokens) {
     if (tokenMatcher(t, UnterminatedString)) {
       report(
@@ -64,6 +71,7 @@ export function fullParse(text: string): ParseResult {
       retype(t, BlockString);
     }
   }
+  mergeDashedKinds(tokens, report);
   mergeUnquotedWords(tokens, report);
   const comments: A.Comment[] = (lexed.groups["comments"] ?? []).map((t) => ({
     kind: "Comment",
@@ -165,6 +173,36 @@ function mergeUnquotedWords(tokens: IToken[], report: (d: Diagnostic) => void): 
   }
 }
 
+/** The grader kinds, as their dashed misspellings (`string-check`) are matched against. */
+const DASHED_KINDS: ReadonlyMap<string, string> = new Map(
+  ["string_check", "text_similarity", "python", "score_model", "label_model", "multi"].map((kind) => [kind.replace("_", "-"), kind]),
+);
+
+/**
+ * `string-check "name" { ... }` (the kind written with a dash, as in some docs and YAML) lexes as
+ * `string` `-` `check`: reported once with the spelling to use, and read as that kind, so the
+ * rest of the grader is checked as usual.
+ */
+function mergeDashedKinds(tokens: IToken[], report: (d: Diagnostic) => void): void {
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    const [a, dash, b] = [tokens[i]!, tokens[i + 1]!, tokens[i + 2]!];
+    if (!tokenMatcher(a, Identifier) || !tokenMatcher(dash, Minus) || !tokenMatcher(b, Identifier)) continue;
+    if (dash.startOffset !== a.startOffset + a.image.length || b.startOffset !== dash.startOffset + 1) continue;
+    const kind = DASHED_KINDS.get(`${a.image}-${b.image}`);
+    // A grader header only: at the start of the file or after a `}` or `:` (a sub-grader), and
+    // followed by a name, a body or the one-line form's `:`.
+    const before = tokens[i - 1];
+    const after = tokens[i + 3];
+    if (kind === undefined || (before !== undefined && !tokenMatcher(before, RCurly) && !tokenMatcher(before, Colon))) continue;
+    if (after === undefined || !(tokenMatcher(after, StringLiteral) || tokenMatcher(after, LCurly) || tokenMatcher(after, Colon))) continue;
+    const text = `${a.image}-${b.image}`;
+    report(syntax(`\`${text}\` is not a grader kind; did you mean \`${kind}\`?`, { start: a.startOffset, end: a.startOffset + text.length }, `write \`${kind}\``));
+    const merged = a as { image: string };
+    merged.image = kind;
+    tokens.splice(i + 1, 2);
+  }
+}
+
 function spanOf(t: IToken): A.Span {
   return { start: t.startOffset, end: t.startOffset + t.image.length };
 }
@@ -196,6 +234,28 @@ function firstTooDeep(tokens: readonly IToken[]): IToken | undefined {
 }
 
 /** Names characters users cannot see: `U+0000`, "a tab", "a non-breaking space". */
+/** The comparison operators of other languages, written where `.grade` has a name or `:`, and the token they stand for. */
+function operatorSlip(chars: string): { message: string; suggestion: string; token: TokenType; image: string } | undefined {
+  const operation = (op: string, name: string) => ({
+    message: `\`${op}\` is not an operator in .grade: a string_check operation is a name`,
+    suggestion: `use \`${name}\`, as in \`sample.output_text ${name} item.answer\``,
+    token: Identifier,
+    image: name,
+  });
+  switch (chars.trim()) {
+    case "==":
+    case "===":
+      return operation(chars.trim(), "eq");
+    case "!=":
+    case "!==":
+      return operation(chars.trim(), "ne");
+    case "=":
+      return { message: "unexpected `=`: a field and its value are separated by `:`", suggestion: "write `field: value`", token: Colon, image: ":" };
+    default:
+      return undefined;
+  }
+}
+
 function describeChars(chars: string): string {
   const first = chars.codePointAt(0) ?? 0;
   const shown = chars.length > 12 ? `${chars.slice(0, 12)}...` : chars;

@@ -362,10 +362,16 @@ export class GradeParser extends EmbeddedActionsParser {
   private body = this.RULE("body", (): A.BlockBody => {
     const open = this.CONSUME(LCurly);
     const members: A.Member[] = [];
-    this.MANY(() => {
-      const member = this.SUBRULE(this.member);
-      this.ACTION(() => member && members.push(member));
-      this.OPTION(() => this.CONSUME(Comma));
+    this.MANY({
+      // `test "name" {` is never a member: it is the next test after a `}` the body forgot, so
+      // the body ends there and the error is the missing `}` (recovery inserts it and the test
+      // is read as a test), not a message role and fields that do not exist.
+      GATE: () => !(this.LA(1).image === "test" && tokenMatcher(this.LA(2), StringLiteral) && tokenMatcher(this.LA(3), LCurly)),
+      DEF: () => {
+        const member = this.SUBRULE(this.member);
+        this.ACTION(() => member && members.push(member));
+        this.OPTION(() => this.CONSUME(Comma));
+      },
     });
     this.CONSUME(RCurly);
     return this.ACTION(() => ({

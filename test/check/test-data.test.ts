@@ -54,7 +54,7 @@ describe("test-data: the paths the grader reads", () => {
     expectValid("test-data", `${answer}\ntest "t" { sample: "null", item { answer: null }, expect: 1 }\n`);
   });
 
-  it("a missing path, with the close key the item has instead underlined", () => {
+  it("a missing path, with the close key the item has instead underlined; with no `item` declaration either side may be the typo", () => {
     const source = `${answer}\ntest "paris" {\n  sample: "Paris"\n  item { answr: "Paris" }\n  expect: 1\n}\n`;
     expectFindings("test-data", source).toEqual([
       {
@@ -62,11 +62,16 @@ describe("test-data: the paths the grader reads", () => {
         severity: "error",
         message: 'test "paris": `item.answer` is missing from its item; the grader reads it at 1:41',
         at: "5:10-5:15",
-        suggestion: "did you mean `answer`?",
+        suggestion: "the test's item has `answr`: if the grader means `item.answr`, fix its template at 1:41; else rename `answr` to `answer` here",
       },
     ]);
     expect(notes(source)).toEqual([["1:41 `item.answer` is read here"]]);
-    const fix = check(source).diagnostics.find((d) => d.rule === "test-data");
+    // Nothing says which spelling is right, so no edit is offered...
+    expect(check(source).diagnostics.find((d) => d.rule === "test-data")?.replacement).toBeUndefined();
+    // ...but with a declaration the grader's path is right (unknown-variable checks it), and the test's key is renamed.
+    const declared = `item { answer: string }\n${source}`;
+    const fix = check(declared).diagnostics.find((d) => d.rule === "test-data");
+    expect(fix?.suggestion).toBe("did you mean `answer`?");
     expect(fix?.replacement).toBe("answer");
   });
 
@@ -130,7 +135,7 @@ describe("test-data: the paths the grader reads", () => {
         severity: "error",
         message: 'test "t": `item.email` is missing from its item; the sub-grader `email` reads it at 4:62',
         at: "17:23-17:27",
-        suggestion: "did you mean `email`?",
+        suggestion: "the test's item has `mail`: if the grader means `item.mail`, fix its template at 4:62; else rename `mail` to `email` here",
       },
     ]);
   });
@@ -253,7 +258,7 @@ describe("test-data: the sample", () => {
         severity: "error",
         message: 'test "a": `sample.output_json.name` is missing from its sample; the grader reads it at 1:19',
         at: "3:35-3:38",
-        suggestion: "did you mean `name`?",
+        suggestion: "the test's sample has `nme`: if the grader means `sample.output_json.nme`, fix its template at 1:19; else rename `nme` to `name` here",
       },
       {
         rule: "test-data",

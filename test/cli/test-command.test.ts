@@ -180,7 +180,7 @@ describe("grade check on test blocks", () => {
       `${label}:5:10: error[test-data]: test "paris": \`item.city\` is missing from its item; the grader reads it at 1:47\n`,
     );
     expect(run.stdout).toContain(`note: \`item.city\` is read here at ${label}:1:47`);
-    expect(run.stdout).toContain("help: did you mean `city`?");
+    expect(run.stdout).toContain("help: the test's item has `cty`: if the grader means `item.cty`, fix its template at 1:47; else rename `cty` to `city` here");
     expect(run.stdout).toContain("✖ 1 error, 0 warnings in 1 file");
   });
 

@@ -42,7 +42,8 @@ describe("JSON graders are checked with the same rules", () => {
     ["[1, 2]", "this JSON is an array, not a grader object"],
     ['{"name": "x"}', "this JSON is not a grader: it has no `type`"],
     ['{"type": 3}', "a grader's `type` must be a string"],
-    ['{"type": "string_check",}', "invalid JSON: expected a property name in double quotes"],
+    ['{"type": "string_check",}', "invalid JSON: a trailing comma (JSON allows none before `}` or `]`)"],
+    ['{"type": "string_check", 3}', "invalid JSON: expected a property name in double quotes"],
     ['{"type": "string_check" // c\n}', "invalid JSON: comments are not allowed in JSON"],
     ['{"grader": [1]}', "`grader` must be a grader object"],
   ])("says what is wrong with %j", (text, message) => {

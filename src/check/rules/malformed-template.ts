@@ -21,6 +21,7 @@ export const malformedTemplateRule: Rule = {
             message: p.message + ctx.inFile(s, p.start),
             span: ctx.spanInString(s.node, p.start, p.end),
             ...(p.suggestion ? { suggestion: p.suggestion } : {}),
+            ...(p.severity ? { severity: p.severity } : {}),
             // A replacement is text of the decoded string; it applies to the source only when the
             // problem's characters are written as themselves (a string value, not a bare path).
             ...(p.replacement !== undefined && s.node.kind === "StringValue" ? { replacement: p.replacement } : {}),

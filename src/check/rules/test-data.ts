@@ -189,7 +189,16 @@ class TestChecker {
       if (segment.kind === "field" && isObject(missing.parent)) {
         const near = closest(segment.name, Object.keys(missing.parent));
         const entry = found.depth === before.length && found.node.kind === "ObjectValue" && near !== undefined ? found.node.entries.findLast((e) => e.key.name === near) : undefined;
-        if (entry) {
+        const declared = this.ctx.document.declarations.some((d) => d.namespace.name === given.namespace);
+        if (entry && !declared) {
+          // No declaration says which spelling is right: the grader's path may be the typo (the
+          // test's data correct), so both are named and nothing is renamed for the user.
+          const meant = printTemplatePath(given.namespace, [...before, { kind: "field", name: near! }]);
+          span = entry.key.span;
+          help = {
+            suggestion: `the test's ${given.namespace} has \`${near}\`: if the grader means \`${meant}\`, fix its template at ${this.at(uses[0]!.span)}; else rename \`${near}\` to \`${segment.name}\` here`,
+          };
+        } else if (entry) {
           span = entry.key.span;
           help = { suggestion: `did you mean \`${segment.name}\`?`, replacement: segment.name };
         } else if (near !== undefined) {
