@@ -4,6 +4,7 @@ import { countBySeverity, type Diagnostic, sortDiagnostics } from "./diagnostics
 import { emitGrader, jsonPointer, type JsonObject } from "./emit/emit.js";
 import { crossCheckSchemas, graderSchemasModule } from "./schema/lazy.js";
 import { schemaTable } from "./schema/table.js";
+import { closest } from "./check/suggest.js";
 import { explain, type IssueKind } from "./schema/explain.js";
 import { matches } from "./schema/validate.js";
 import type { CallValue, Document, Span } from "./syntax/ast.js";
@@ -51,9 +52,12 @@ function analyse(source: string, options: CheckOptions) {
   for (const d of findings) diagnostics.push(d);
   const graderNode = parsed.document.grader;
   let emission: Emission | undefined;
-  // What the rules let through is emitted and validated against the schema: a schema issue is
-  // a finding of `grade check` as much as of `grade compile`, so the two give one verdict.
-  if (graderNode && !diagnostics.some((d) => d.severity === "error")) {
+  // The grader is emitted and validated against the schema: a schema issue is a finding of
+  // `grade check` as much as of `grade compile`, so the two give one verdict. With rule errors
+  // too (all findings at once), where they are not the same problem again: an issue at or
+  // around the span of an error is left to it. Not after a syntax error: recovery made the tree.
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (graderNode && !parsed.diagnostics.some((d) => d.severity === "error")) {
     const readFile = (call: CallValue) => context.fileOf(call);
     const json = emitGrader(graderNode, { readFile, spans: false }).json;
     // The source map is made when it is first read (by the API commands, or for a schema issue):
@@ -61,8 +65,13 @@ function analyse(source: string, options: CheckOptions) {
     let made: ReadonlyMap<string, Span> | undefined;
     const spans = () => (made ??= emitGrader(graderNode, { readFile }).spans);
     const valid = validate(json, context.target);
-    if (!valid) for (const d of schemaFindings(json, context.target, spans(), graderNode.span)) diagnostics.push(d);
-    emission = { json, valid, spans };
+    if (!valid) {
+      const overlaps = (a: Span, b: Span): boolean => (a.start <= b.start && b.end <= a.end) || (b.start <= a.start && a.end <= b.end);
+      for (const d of schemaFindings(json, context.target, spans(), graderNode.span)) {
+        if (!errors.some((e) => e.span && overlaps(e.span, d.span!))) diagnostics.push(d);
+      }
+    }
+    emission = { json, valid: valid && errors.length === 0, spans };
   }
   return { document: parsed.document, diagnostics, emission };
 }
@@ -128,6 +137,9 @@ function schemaFindings(json: JsonObject, target: CheckOptions["target"] & strin
     // The closest source span: the issue's path, or its nearest ancestor the emitter recorded.
     let span: Span | undefined;
     for (let n = issue.path.length; n >= 0 && !span; n--) span = spans.get(jsonPointer(issue.path.slice(0, n)));
-    return { rule: RULE_OF[issue.kind], severity: "error" as const, message: issue.message, span: span ?? fallback };
+    const value = issue.path.reduce<unknown>((v, p) => (v as Record<string | number, unknown> | undefined)?.[p], json);
+    const near = issue.allowed && typeof value === "string" ? closest(value, issue.allowed) : undefined;
+    const suggestion = near ? { suggestion: `did you mean \`${near}\`?` } : {};
+    return { rule: RULE_OF[issue.kind], severity: "error" as const, message: issue.message, ...suggestion, span: span ?? fallback };
   });
 }

@@ -16,6 +16,8 @@ export interface SchemaIssue {
   readonly path: readonly (string | number)[];
   readonly kind: IssueKind;
   readonly message: string;
+  /** For an `enum` issue: the values allowed there. */
+  readonly allowed?: readonly string[];
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -68,10 +70,12 @@ function wanted(d: Descriptor, defs: readonly Descriptor[]): string {
       return "an object";
     case "discriminated": {
       const tags = tagsOf(d, defs);
-      return tags.length === 1 ? `a \`${tags[0]}\` object` : "an object";
+      return tags.length === 1 ? `a \`${tags[0]}\` object` : `an object whose \`${d.key}\` is ${quoteList(tags)}`;
     }
     case "union": {
-      const parts = [...new Set(d.options.map((o) => wanted(o, defs)))];
+      // An object told apart by its `type` reads best last: "a string, a list or an object whose `type` is …".
+      const last = (o: Descriptor): number => (resolve(o, defs).t === "discriminated" ? 1 : 0);
+      const parts = [...new Set([...d.options].sort((a, b) => last(a) - last(b)).map((o) => wanted(o, defs)))];
       return parts.length <= 1 ? (parts[0] ?? "") : `${parts.slice(0, -1).join(", ")} or ${parts[parts.length - 1]}`;
     }
   }
@@ -120,6 +124,18 @@ function typesOf(d: Descriptor, defs: readonly Descriptor[]): string[] {
   }
 }
 
+/** The value at a path, named for a message: the grader, a message, a content part, a sub-grader. */
+function nounOf(path: readonly (string | number)[], v: unknown): string {
+  if (path.length === 0) return "the grader";
+  const where = `\`${pathText(path)}\``;
+  const type = isObject(v) && typeof v["type"] === "string" ? v["type"] : undefined;
+  const parent = path[path.length - 2];
+  if (typeof path[path.length - 1] === "number" && parent === "input") return `the message ${where}`;
+  if (type !== undefined && (parent === "content" || path[path.length - 1] === "content")) return `the \`${type}\` part ${where}`;
+  if (type !== undefined && parent === "graders") return `the \`${type}\` sub-grader ${where}`;
+  return where;
+}
+
 function walk(d: Descriptor, v: unknown, path: (string | number)[], defs: readonly Descriptor[], out: SchemaIssue[]): void {
   const at = (kind: IssueKind, message: string): void => void out.push({ path: [...path], kind, message });
   const where = path.length ? `\`${pathText(path)}\`` : "the grader";
@@ -131,8 +147,10 @@ function walk(d: Descriptor, v: unknown, path: (string | number)[], defs: readon
       if (typeof v !== "string") notIt();
       return;
     case "number": {
-      if (typeof v !== "number" || !Number.isFinite(v)) return notIt();
-      if (d.int && !Number.isSafeInteger(v)) return at("type", `${where} must be an integer, not ${v}`);
+      if (typeof v === "number" && !Number.isFinite(v)) return at("range", `${where} must be a finite number, not ${v}`);
+      if (typeof v !== "number") return notIt();
+      if (d.int && !Number.isInteger(v)) return at("type", `${where} must be an integer, not ${v}`);
+      if (d.int && !Number.isSafeInteger(v)) return at("range", `${where} must be an integer of at most ${Number.MAX_SAFE_INTEGER} in size, not ${v}`);
       const { min, max } = d;
       const low = min && (min[1] ? v < min[0] : v <= min[0]);
       const high = max && (max[1] ? v > max[0] : v >= max[0]);
@@ -151,7 +169,10 @@ function walk(d: Descriptor, v: unknown, path: (string | number)[], defs: readon
     case "enum":
       if (!(d.values as readonly unknown[]).includes(v)) {
         if (v === undefined) at("missing", `${where} is missing; it is ${quoteList(d.values)}`);
-        else at("enum", `${where} must be ${d.values.length > 1 ? "one of " : ""}${quoteList(d.values)}, not ${describeJson(v)}`);
+        else {
+          const message = `${where} must be ${d.values.length > 1 ? "one of " : ""}${quoteList(d.values)}, not ${describeJson(v)}`;
+          out.push({ path: [...path], kind: "enum", message, allowed: d.values.map(String) });
+        }
       }
       return;
     case "optional":
@@ -177,7 +198,7 @@ function walk(d: Descriptor, v: unknown, path: (string | number)[], defs: readon
       for (const [key, field] of Object.entries(d.shape)) {
         const value = v[key];
         if (value === undefined && !typesOf(field, defs).includes("undefined")) {
-          out.push({ path: [...path, key], kind: "missing", message: `${where} needs \`${key}\`` });
+          out.push({ path: [...path, key], kind: "missing", message: `${nounOf(path, v)} needs \`${key}\`` });
         } else walk(field, value, [...path, key], defs, out);
       }
       return;
@@ -192,8 +213,8 @@ function walk(d: Descriptor, v: unknown, path: (string | number)[], defs: readon
       const option = d.options.map((o) => resolve(o, defs)).find((o) => o.t === "object" && (o.shape[d.key] as { values?: unknown[] } | undefined)?.values?.includes(tag));
       if (!option) {
         const p = [...path, d.key];
-        if (tag === undefined) out.push({ path: p, kind: "missing", message: `${where} needs \`${d.key}\`: ${quoteList(tags)}` });
-        else out.push({ path: p, kind: "enum", message: `\`${pathText(p)}\` must be one of ${quoteList(tags)}, not ${describeJson(tag)}` });
+        if (tag === undefined) out.push({ path: p, kind: "missing", message: `${nounOf(path, v)} needs \`${d.key}\`: ${quoteList(tags)}` });
+        else out.push({ path: p, kind: "enum", message: `\`${pathText(p)}\` must be one of ${quoteList(tags)}, not ${describeJson(tag)}`, allowed: tags });
         return;
       }
       return walk(option, v, path, defs, out);
