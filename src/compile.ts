@@ -1,10 +1,11 @@
-import type { z } from "zod";
 import { checkDocument } from "./check/check.js";
 import type { CheckOptions } from "./check/context.js";
 import { countBySeverity, type Diagnostic, sortDiagnostics } from "./diagnostics/diagnostic.js";
 import { emitGrader, jsonPointer, type JsonObject } from "./emit/emit.js";
 import { crossCheckSchemas, graderSchemasModule } from "./schema/lazy.js";
 import { schemaTable } from "./schema/table.js";
+import { closest } from "./check/suggest.js";
+import { explain, type IssueKind } from "./schema/explain.js";
 import { matches } from "./schema/validate.js";
 import type { CallValue, Document, Span } from "./syntax/ast.js";
 import { parseSource } from "./parse-source.js";
@@ -37,12 +38,54 @@ function finish(document: Document, diagnostics: Diagnostic[], filename: string 
   return { document, diagnostics: sorted, errors, warnings };
 }
 
+/** The grader JSON and its schema verdict, for a document the rules found no error in. */
+interface Emission {
+  readonly json: JsonObject;
+  readonly valid: boolean;
+  readonly spans: () => ReadonlyMap<string, Span>;
+}
+
 function analyse(source: string, options: CheckOptions) {
   const parsed = parseSource(source, options.filename);
   const diagnostics = [...parsed.diagnostics];
   const { context, diagnostics: findings } = checkDocument(parsed.document, source, options, parsed.diagnostics.length > 0);
   for (const d of findings) diagnostics.push(d);
-  return { document: parsed.document, diagnostics, context };
+  const graderNode = parsed.document.grader;
+  let emission: Emission | undefined;
+  // The grader is emitted and validated against the schema: a schema issue is a finding of
+  // `grade check` as much as of `grade compile`, so the two give one verdict. With rule errors
+  // too (all findings at once), where they are not the same problem again: an issue at or
+  // around the span of an error is left to it. Not after a syntax error: recovery made the tree.
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  if (graderNode && !parsed.diagnostics.some((d) => d.severity === "error")) {
+    const readFile = (call: CallValue) => context.fileOf(call);
+    const json = emitGrader(graderNode, { readFile, spans: false }).json;
+    // The source map is made when it is first read (by the API commands, or for a schema issue):
+    // a second emission of the grader, recording spans, which a plain compile does not need.
+    let made: ReadonlyMap<string, Span> | undefined;
+    const spans = () => (made ??= emitGrader(graderNode, { readFile }).spans);
+    const valid = validate(json, context.target);
+    if (!valid) {
+      const overlaps = (a: Span, b: Span): boolean => (a.start <= b.start && b.end <= a.end) || (b.start <= a.start && a.end <= b.end);
+      for (const d of schemaFindings(json, context.target, spans(), graderNode.span)) {
+        if (!errors.some((e) => e.span && overlaps(e.span, d.span!))) diagnostics.push(d);
+      }
+    }
+    emission = { json, valid: valid && errors.length === 0, spans };
+  }
+  return { document: parsed.document, diagnostics, emission };
+}
+
+/**
+ * The table derived from the zod schemas gives zod's yes or no without loading zod (in the
+ * tests, zod is asked too, and they must agree every time).
+ */
+function validate(json: JsonObject, target: CheckOptions["target"] & string): boolean {
+  const valid = matches(schemaTable.graders[target], json, schemaTable.defs);
+  if (crossCheckSchemas() && graderSchemasModule().graderSchema(target).safeParse(json).success !== valid) {
+    throw new Error(`the schema table and zod disagree on a ${target} grader (table: ${valid ? "valid" : "invalid"}); run \`npm run build\``);
+  }
+  return valid;
 }
 
 /**
@@ -56,39 +99,16 @@ export function check(source: string, options: CheckOptions = {}): CheckResult {
 
 /**
  * Parses, checks and compiles `.grade` source text to the grader JSON the API accepts. There is
- * no JSON when any finding is an error. The JSON is validated against the target's zod schema;
- * a schema issue the rules did not catch is reported as `invalid-value` at its source span.
+ * no JSON when any finding is an error. The JSON is validated against the target's schema (as
+ * check() does); a schema issue the rules did not catch is reported at its source span.
  */
 export function compile(source: string, options: CheckOptions = {}): CompileResult {
-  const { document, diagnostics, context } = analyse(source, options);
-  let grader: JsonObject | undefined;
-  // The source map is made when it is first read (by the API commands, or for a schema issue):
-  // a second emission of the grader, recording spans, which a plain compile does not need.
-  let spans: (() => ReadonlyMap<string, Span>) | undefined;
-  const graderNode = document.grader;
-  if (graderNode && !diagnostics.some((d) => d.severity === "error")) {
-    const readFile = (call: CallValue) => context.fileOf(call);
-    const json = emitGrader(graderNode, { readFile, spans: false }).json;
-    let made: ReadonlyMap<string, Span> | undefined;
-    spans = () => (made ??= emitGrader(graderNode, { readFile }).spans);
-    // The table derived from the zod schemas gives zod's yes or no without loading zod, which
-    // is asked only for the issues of a no (and, in the tests, whether it agrees every time).
-    if (matches(schemaTable.graders[context.target], json, schemaTable.defs)) {
-      if (crossCheckSchemas() && !graderSchemasModule().graderSchema(context.target).safeParse(json).success) {
-        throw new Error(`the schema table accepts a ${context.target} grader zod rejects; run \`npm run build\``);
-      }
-      grader = json;
-    } else {
-      const result = graderSchemasModule().graderSchema(context.target).safeParse(json);
-      if (result.success && crossCheckSchemas()) throw new Error(`the schema table rejects a ${context.target} grader zod accepts; run \`npm run build\``);
-      if (result.success) grader = json;
-      else for (const d of schemaFindings(result.error, spans(), graderNode.span)) diagnostics.push(d);
-    }
-  }
+  const { document, diagnostics, emission } = analyse(source, options);
+  const grader = emission?.valid ? emission.json : undefined;
   const checked = finish(document, diagnostics, options.filename);
   const result = { document, diagnostics: checked.diagnostics, errors: checked.errors, warnings: checked.warnings, grader };
   let empty: ReadonlyMap<string, Span> | undefined;
-  Object.defineProperty(result, SPANS, { value: spans ?? (() => (empty ??= new Map())) });
+  Object.defineProperty(result, SPANS, { value: emission?.spans ?? (() => (empty ??= new Map())) });
   return Object.defineProperty(result, "sourceMap", SOURCE_MAP) as CompileResult;
 }
 
@@ -108,14 +128,18 @@ const SOURCE_MAP: PropertyDescriptor = {
   configurable: true,
 };
 
-function schemaFindings(error: z.ZodError, spans: ReadonlyMap<string, Span>, fallback: Span): Diagnostic[] {
-  return error.issues.map((issue) => {
+const RULE_OF: Readonly<Record<IssueKind, string>> = { missing: "missing-field", enum: "invalid-enum", type: "invalid-value", range: "invalid-value" };
+
+function schemaFindings(json: JsonObject, target: CheckOptions["target"] & string, spans: ReadonlyMap<string, Span>, fallback: Span): Diagnostic[] {
+  const issues = explain(schemaTable.graders[target], json, schemaTable.defs);
+  if (issues.length === 0) throw new Error(`the schema table rejects a ${target} grader and cannot say why`);
+  return issues.map((issue) => {
     // The closest source span: the issue's path, or its nearest ancestor the emitter recorded.
     let span: Span | undefined;
-    for (let n = issue.path.length; n >= 0 && !span; n--) {
-      span = spans.get(jsonPointer(issue.path.slice(0, n) as (string | number)[]));
-    }
-    const where = issue.path.length ? `\`${issue.path.join(".")}\`: ` : "";
-    return { rule: "invalid-value", severity: "error" as const, message: `${where}${issue.message}`, span: span ?? fallback };
+    for (let n = issue.path.length; n >= 0 && !span; n--) span = spans.get(jsonPointer(issue.path.slice(0, n)));
+    const value = issue.path.reduce<unknown>((v, p) => (v as Record<string | number, unknown> | undefined)?.[p], json);
+    const near = issue.allowed && typeof value === "string" ? closest(value, issue.allowed) : undefined;
+    const suggestion = near ? { suggestion: `did you mean \`${near}\`?` } : {};
+    return { rule: RULE_OF[issue.kind], severity: "error" as const, message: issue.message, ...suggestion, span: span ?? fallback };
   });
 }

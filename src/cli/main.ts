@@ -122,6 +122,9 @@ Examples:
     .addHelpText(
       "after",
       `
+Besides the rules (grade rules), each grader is validated against its target's schema, as
+grade compile does: a file checks clean exactly when it compiles (docs/rules.md, "The schema").
+
 Formats: pretty (file:line:col, the code with the span underlined, help), json (an array of
 {rule, severity, message, file, start, end, suggestion?}), github (workflow annotations),
 sarif (SARIF 2.1.0 for code scanning).

@@ -209,8 +209,27 @@ function members(kind: string, fields: readonly JsonNode[], text: string, diagno
   return out;
 }
 
+const GRADER_KINDS = new Set(["string_check", "text_similarity", "python", "score_model", "label_model", "multi"]);
+
 function graderMap(node: JsonNode, text: string, diagnostics: Diagnostic[]): A.GraderMap {
   const entries: A.GraderEntry[] = [];
+  // One grader where the map belongs: what the API description and the SDK types show, which
+  // the service refuses (openai/openai-java#647). Said once, not once per field.
+  const typeNode = property(node, "type");
+  if (typeNode?.type === "string" && GRADER_KINDS.has(String(typeNode.value))) {
+    const nameNode = property(node, "name");
+    const key = nameNode?.type === "string" && IDENTIFIER.test(String(nameNode.value)) ? String(nameNode.value) : "a";
+    diagnostics.push(
+      syntax(
+        "`graders` is a map of named graders, not one grader: the service takes `{\"<key>\": {grader}, ...}` and `calculate_output` uses the keys " +
+          "(the API description and the SDK types show a single grader, which the service refuses: openai/openai-java#647)",
+        node.offset,
+        node.offset + node.length,
+        `write \`"graders": {"${key}": {"type": "${String(typeNode.value)}", ...}}\` and use \`${key}\` in \`calculate_output\``,
+      ),
+    );
+    return { kind: "GraderMap", entries, span: spanOf(node) };
+  }
   for (const p of node.children ?? []) {
     const keyNode = p.children?.[0];
     const valueNode = p.children?.[1];

@@ -37,12 +37,20 @@ export const ReasoningEffort = z.enum(["none", "minimal", "low", "medium", "high
 export const ImageDetail = z.enum(["high", "low", "auto"]);
 export const AudioFormat = z.enum(["mp3", "wav"]);
 
-export const InputText = z.looseObject({ type: z.literal("input_text"), text: z.string() });
+/** `{mode: "explicit"}`: marks the end of a reusable prompt prefix (the spec's `PromptCacheBreakpointConfig`). */
+export const PromptCacheBreakpoint = z.looseObject({ mode: z.literal("explicit") });
+
+export const InputText = z.looseObject({
+  type: z.literal("input_text"),
+  text: z.string(),
+  prompt_cache_breakpoint: PromptCacheBreakpoint.optional(),
+});
 export const OutputText = z.looseObject({ type: z.literal("output_text"), text: z.string() });
 export const InputImage = z.looseObject({
   type: z.literal("input_image"),
   image_url: z.string(),
-  detail: ImageDetail.optional(),
+  // A string in the spec (its text names high, low and auto): `grade check` warns on another value.
+  detail: z.string().optional(),
   file_id: z.string().nullable().optional(),
 });
 export const InputAudio = z.looseObject({
@@ -86,7 +94,8 @@ function definitions(target: Target) {
     name,
     input: z.string(),
     reference: z.string(),
-    evaluation_metric: evals ? EvaluationMetric : EvaluationMetric.exclude(["cosine"]),
+    // `cosine` too for rft: the spec lists it for /fine_tuning/alpha/graders/run and fine-tuning.
+    evaluation_metric: EvaluationMetric,
     ...(evals ? { pass_threshold: z.number() } : {}),
   });
   const Python = z.looseObject({

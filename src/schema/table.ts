@@ -107,7 +107,7 @@ export const schemaTable: SchemaTable = {
       ]
     }
   },
-  "graders": {"rft":{"t":"ref","id":17},"evals":{"t":"ref","id":21}},
+  "graders": {"rft":{"t":"ref","id":18},"evals":{"t":"ref","id":22}},
   "defs": [
     {
       "t": "object",
@@ -129,6 +129,7 @@ export const schemaTable: SchemaTable = {
         "evaluation_metric": {
           "t": "enum",
           "values": [
+            "cosine",
             "fuzzy_match",
             "bleu",
             "gleu",
@@ -152,37 +153,45 @@ export const schemaTable: SchemaTable = {
         "image_tag": {"t":"optional","of":{"t":"string"}}
       }
     },
-    {"t":"object","shape":{"type":{"t":"literal","values":["input_text"]},"text":{"t":"string"}}},
+    {"t":"object","shape":{"mode":{"t":"literal","values":["explicit"]}}},
+    {
+      "t": "object",
+      "shape": {
+        "type": {"t":"literal","values":["input_text"]},
+        "text": {"t":"string"},
+        "prompt_cache_breakpoint": {"t":"optional","of":{"t":"ref","id":3}}
+      }
+    },
     {"t":"object","shape":{"type":{"t":"literal","values":["output_text"]},"text":{"t":"string"}}},
     {
       "t": "object",
       "shape": {
         "type": {"t":"literal","values":["input_image"]},
         "image_url": {"t":"string"},
-        "detail": {"t":"optional","of":{"t":"enum","values":["high","low","auto"]}},
+        "detail": {"t":"optional","of":{"t":"string"}},
         "file_id": {"t":"optional","of":{"t":"nullable","of":{"t":"string"}}}
       }
     },
     {"t":"object","shape":{"data":{"t":"string"},"format":{"t":"enum","values":["mp3","wav"]}}},
     {
       "t": "object",
-      "shape": {"type":{"t":"literal","values":["input_audio"]},"input_audio":{"t":"ref","id":6}}
+      "shape": {"type":{"t":"literal","values":["input_audio"]},"input_audio":{"t":"ref","id":7}}
     },
     {
       "t": "discriminated",
       "key": "type",
-      "options": [{"t":"ref","id":3},{"t":"ref","id":4},{"t":"ref","id":5},{"t":"ref","id":7}]
+      "options": [{"t":"ref","id":4},{"t":"ref","id":5},{"t":"ref","id":6},{"t":"ref","id":8}]
     },
-    {"t":"union","options":[{"t":"string"},{"t":"ref","id":8}]},
+    {"t":"union","options":[{"t":"string"},{"t":"ref","id":9}]},
     {
       "t": "union",
-      "options": [{"t":"string"},{"t":"ref","id":8},{"t":"array","of":{"t":"ref","id":9}}]
+      "options": [{"t":"string"},{"t":"ref","id":9},{"t":"array","of":{"t":"ref","id":10}}]
     },
     {
       "t": "object",
       "shape": {
         "role": {"t":"enum","values":["user","assistant","system","developer"]},
-        "content": {"t":"ref","id":10},
+        "content": {"t":"ref","id":11},
         "type": {"t":"optional","of":{"t":"literal","values":["message"]}}
       }
     },
@@ -208,12 +217,12 @@ export const schemaTable: SchemaTable = {
         "type": {"t":"literal","values":["score_model"]},
         "name": {"t":"optional","of":{"t":"string"}},
         "model": {"t":"string"},
-        "input": {"t":"array","of":{"t":"ref","id":11}},
+        "input": {"t":"array","of":{"t":"ref","id":12}},
         "range": {
           "t": "optional",
           "of": {"t":"tuple","items":[{"t":"number"},{"t":"number"}],"refine":"increasing"}
         },
-        "sampling_params": {"t":"optional","of":{"t":"ref","id":12}}
+        "sampling_params": {"t":"optional","of":{"t":"ref","id":13}}
       }
     },
     {
@@ -222,7 +231,7 @@ export const schemaTable: SchemaTable = {
         "type": {"t":"literal","values":["label_model"]},
         "name": {"t":"optional","of":{"t":"string"}},
         "model": {"t":"string"},
-        "input": {"t":"array","of":{"t":"ref","id":11}},
+        "input": {"t":"array","of":{"t":"ref","id":12}},
         "labels": {"t":"array","of":{"t":"string"}},
         "passing_labels": {"t":"array","of":{"t":"string"}}
       }
@@ -234,8 +243,8 @@ export const schemaTable: SchemaTable = {
         {"t":"ref","id":0},
         {"t":"ref","id":1},
         {"t":"ref","id":2},
-        {"t":"ref","id":13},
-        {"t":"ref","id":14}
+        {"t":"ref","id":14},
+        {"t":"ref","id":15}
       ]
     },
     {
@@ -243,7 +252,7 @@ export const schemaTable: SchemaTable = {
       "shape": {
         "type": {"t":"literal","values":["multi"]},
         "name": {"t":"optional","of":{"t":"string"}},
-        "graders": {"t":"record","of":{"t":"ref","id":15}},
+        "graders": {"t":"record","of":{"t":"ref","id":16}},
         "calculate_output": {"t":"string"}
       }
     },
@@ -254,8 +263,8 @@ export const schemaTable: SchemaTable = {
         {"t":"ref","id":0},
         {"t":"ref","id":1},
         {"t":"ref","id":2},
-        {"t":"ref","id":13},
-        {"t":"ref","id":16}
+        {"t":"ref","id":14},
+        {"t":"ref","id":17}
       ]
     },
     {
@@ -300,12 +309,12 @@ export const schemaTable: SchemaTable = {
         "type": {"t":"literal","values":["score_model"]},
         "name": {"t":"optional","of":{"t":"string"}},
         "model": {"t":"string"},
-        "input": {"t":"array","of":{"t":"ref","id":11}},
+        "input": {"t":"array","of":{"t":"ref","id":12}},
         "range": {
           "t": "optional",
           "of": {"t":"tuple","items":[{"t":"number"},{"t":"number"}],"refine":"increasing"}
         },
-        "sampling_params": {"t":"optional","of":{"t":"ref","id":12}},
+        "sampling_params": {"t":"optional","of":{"t":"ref","id":13}},
         "pass_threshold": {"t":"optional","of":{"t":"number"}}
       }
     },
@@ -314,10 +323,10 @@ export const schemaTable: SchemaTable = {
       "key": "type",
       "options": [
         {"t":"ref","id":0},
-        {"t":"ref","id":18},
         {"t":"ref","id":19},
         {"t":"ref","id":20},
-        {"t":"ref","id":14}
+        {"t":"ref","id":21},
+        {"t":"ref","id":15}
       ]
     }
   ]

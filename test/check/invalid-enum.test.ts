@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { globSync } from "tinyglobby";
 import { describe, expect, it } from "vitest";
-import { expectFindings, expectValid, findings, underlined } from "../helpers/harness.js";
+import { compiled, expectFindings, expectValid, findings, underlined } from "../helpers/harness.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const examples = globSync("examples/**/*.grade", { cwd: root }).sort();
@@ -45,10 +45,9 @@ describe("invalid-enum", () => {
       expect(findings(source).map((f) => `${f.rule} ${f.severity}`)).toEqual(["unknown-field warning", "unknown-field warning", "unknown-field warning"]);
     });
 
-    it("leaves cosine on rft to the target rule", () => {
+    it("accepts cosine on rft, as the API description does", () => {
       const source = 'text_similarity "t" { input: "a", reference: "b", evaluation_metric: cosine }\n';
-      expectValid("invalid-enum", source);
-      expect(findings(source).map((f) => f.rule)).toEqual(["target"]);
+      expect(findings(source)).toEqual([]);
     });
   });
 
@@ -193,9 +192,17 @@ describe("invalid-enum", () => {
   });
 
   describe("content part arguments", () => {
-    it("reports an image detail", () => {
-      expectFindings("invalid-enum", score('  user input_image("u", detail: hi)')).toEqual([
-        { rule: "invalid-enum", severity: "error", message: "`hi` is not a valid image detail; it is one of `high`, `low` or `auto`", at: "3:33-3:35", suggestion: "did you mean `high`?" },
+    it("warns on an image detail outside high, low and auto (a string in the API description), and compiles it", () => {
+      const source = score('  user input_image("u", detail: hi)');
+      expectFindings("invalid-enum", source).toEqual([
+        { rule: "invalid-enum", severity: "warning", message: "`hi` is not a valid image detail; it is one of `high`, `low` or `auto`", at: "3:33-3:35", suggestion: "did you mean `high`?" },
+      ]);
+      compiled(source);
+    });
+
+    it("reports an image detail that is not a string", () => {
+      expectFindings("invalid-enum", score('  user input_image("u", detail: 3)')).toEqual([
+        { rule: "invalid-enum", severity: "error", message: "image detail must be one of `high`, `low` or `auto`", at: "3:33-3:34" },
       ]);
     });
 

@@ -28,7 +28,12 @@ describe("invalid-value", () => {
       expectValid("invalid-value", sampling("temperature: 0, top_p: 0, seed: -3, max_completions_tokens: 1"));
       expectValid("invalid-value", sampling("temperature: 2, top_p: 1, seed: 0, max_completions_tokens: 100000"));
       expectValid("invalid-value", sampling("temperature: null, top_p: null, seed: null, max_completions_tokens: null"));
-      expectValid("invalid-value", score('  sampling_params: null\n  user "x"'));
+    });
+
+    it("reports `sampling_params: null` (an object in the API description, not nullable)", () => {
+      expectFindings("invalid-value", score('  sampling_params: null\n  user "x"')).toEqual([
+        { rule: "invalid-value", severity: "error", message: "`sampling_params` must be an object, not `null`", at: "3:20-3:24" },
+      ]);
     });
 
     it("accepts increasing ranges, negative ones included", () => {

@@ -38,6 +38,17 @@ function project(files: Record<string, string>): string {
 }
 
 describe("grade check", () => {
+  it("reports what the schema rejects, as compile does, and says so in --help", () => {
+    const dir = project({ "image.json": '{"type":"score_model","name":"s","model":"gpt-4o","input":[{"role":"user","content":[{"type":"input_image"}]}]}\n' });
+    const run = grade(["check", "image.json"], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("image.json:1:86: error[missing-field]: the `input_image` part `input[0].content[0]` needs `image_url`");
+    const compiled = grade(["compile", "image.json"], { cwd: dir });
+    expect(compiled.code).toBe(1);
+    expect(compiled.stderr).toContain("image.json:1:86: error[missing-field]: the `input_image` part `input[0].content[0]` needs `image_url`");
+    expect(grade(["check", "--help"]).stdout).toContain("a file checks clean exactly when it compiles");
+  });
+
   it("finds the four classic mistakes, each with rule, location and a suggestion (exit 1)", () => {
     const dir = project({ "broken.grade": BROKEN });
     const run = grade(["check", "broken.grade"], { cwd: dir });

@@ -71,11 +71,11 @@ describe("grade compile", () => {
   });
 
   it("honours --target and the @target pragma", () => {
-    const evalsFile = "examples/graders/answer-similarity-evals.grade";
+    const evalsFile = "examples/reference/openapi-label-model.grade";
     expect(grade(["compile", evalsFile]).code).toBe(0);
     const rft = grade(["compile", evalsFile, "--target", "rft"]);
     expect(rft.code).toBe(1);
-    expect(rft.stderr).toContain("error[target]: the `cosine` metric is only available for the evals target");
+    expect(rft.stderr).toContain("error[target]: a `label_model` grader is not allowed at the top level for the rft target");
   });
 
   it.each([

@@ -119,7 +119,10 @@ export const invalidEnumRule: Rule = {
     },
     CallValue(call) {
       for (const arg of call.args) {
-        if (call.callee.name === "input_image" && arg.name?.name === "detail") checkEnum("image detail", arg.value, ImageDetail, report);
+        // A string in the API description, whose text names these three: another value is a warning.
+        if (call.callee.name === "input_image" && arg.name?.name === "detail") {
+          checkEnum("image detail", arg.value, ImageDetail, (r) => report(stringOf(arg.value) === undefined ? r : { ...r, severity: "warning" }));
+        }
         if (call.callee.name === "input_audio" && arg.name?.name === "format") checkEnum("audio format", arg.value, AudioFormat, report);
       }
     },

@@ -7,7 +7,7 @@ import { didYouMean, listOf } from "../suggest.js";
 
 /** Content parts and their positional arguments, as `.grade` writes them. */
 export const contentParts: Readonly<Record<string, { readonly positional: readonly string[]; readonly named: readonly string[] }>> = {
-  input_text: { positional: ["text"], named: [] },
+  input_text: { positional: ["text"], named: ["prompt_cache_breakpoint"] },
   output_text: { positional: ["text"], named: [] },
   input_image: { positional: ["image_url"], named: ["detail", "file_id"] },
   input_audio: { positional: ["data"], named: ["format"] },

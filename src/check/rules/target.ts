@@ -1,5 +1,5 @@
 import { fieldOf } from "../../syntax/ast.js";
-import { stringOf, targetPragmaComment, type Rule } from "../context.js";
+import { targetPragmaComment, type Rule } from "../context.js";
 import { didYouMean } from "../suggest.js";
 
 /** The rft and evals targets accept different graders (LANGUAGE.md, "Targets"). */
@@ -9,7 +9,7 @@ export const targetRule: Rule = {
     id: "target",
     severity: "error",
     summary:
-      "A construct the target does not allow: `label_model` at the top level or `cosine` for rft; `multi`, or `text_similarity` without `pass_threshold`, for evals.",
+      "A construct the target does not allow: `label_model` at the top level for rft; `multi`, or `text_similarity` without `pass_threshold`, for evals.",
     example: '// grade check --target rft\nlabel_model "s" { ... }   // label_model only inside a multi for rft',
   },
   create: (ctx, report) => ({
@@ -32,12 +32,6 @@ export const targetRule: Rule = {
             span: grader.type.span,
             suggestion: "use it inside a `multi` grader, or check with `--target evals`",
           });
-        }
-        const metric =
-          grader.body.kind === "CallForm" ? grader.body.metric : fieldOf(grader, "evaluation_metric")?.value;
-        const metricName = metric && (metric.kind === "Identifier" ? metric.name : metric.kind === "GraderMap" || metric.kind === "Formula" ? undefined : stringOf(metric));
-        if (kind === "text_similarity" && metricName === "cosine" && metric) {
-          report({ message: "the `cosine` metric is only available for the evals target", span: metric.span, suggestion: "use `--target evals`, or another metric such as `fuzzy_match`" });
         }
       } else {
         if (kind === "multi" && topLevel) {

@@ -18,6 +18,8 @@ export const unknownGraderRule: Rule = {
       const formula = ctx.formulaOf(grader);
       const map = fieldOf(grader, "graders")?.value;
       if (!formula?.expr || map?.kind !== "GraderMap") return;
+      // A map left empty by a syntax error (a single grader written there, in JSON) is reported as such.
+      if (map.entries.length === 0 && ctx.hasSyntaxErrors) return;
       const keys = map.entries.map((e) => e.key.name);
       const nodes = formulaNodes(formula.expr);
       const callees = new Set(nodes.flatMap((n) => (n.kind === "FormulaCall" ? [n.callee] : [])));
@@ -25,7 +27,7 @@ export const unknownGraderRule: Rule = {
         if (node.kind !== "FormulaName" || keys.includes(node.name) || callees.has(node)) continue;
         const subName = map.entries.find((e) => e.grader.name?.value === node.name);
         report({
-          message: `\`${node.name}\` is not a key of \`graders\`; the keys are ${listOf(keys, "and")}`,
+          message: `\`${node.name}\` is not a key of \`graders\`; ${keys.length ? `the keys are ${listOf(keys, "and")}` : "it has none"}`,
           span: formula.toSource(node.span),
           ...(subName
             ? { suggestion: `\`${node.name}\` is the name of the sub-grader keyed \`${subName.key.name}\`; formulas use keys`, replacement: subName.key.name }
