@@ -61,6 +61,33 @@ import { imageFileId, multiGrader, unnamed } from "./casts.js";
   void [run, validate, method];
 }
 
+// examples/graders/politeness.grade (rft)
+{
+  const grader: GraderRunParams["grader"] = {
+    "type": "score_model",
+    "name": "politeness",
+    "model": "gpt-4o-2024-08-06",
+    "input": [
+      {
+        "role": "system",
+        "content": "You rate how polite a customer-support reply is, from 0 (rude) to 1 (warm and respectful).\nThe customer wrote: {{item.customer_message}}\nAnswer with the score only.\n"
+      },
+      {
+        "role": "user",
+        "content": "{{sample.output_text}}"
+      }
+    ],
+    "range": [
+      0,
+      1
+    ]
+  };
+  const run: GraderRunParams = { grader, model_sample: "" };
+  const validate: GraderValidateParams = { grader };
+  const method: JobCreateParams["method"] = { type: "reinforcement", reinforcement: { grader } };
+  void [run, validate, method];
+}
+
 // examples/graders/summary-rouge.grade (rft)
 {
   const grader: GraderRunParams["grader"] = {
