@@ -22,6 +22,18 @@ function positiveSeconds(value: string): number {
   return n;
 }
 
+function finiteNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError("expected a number");
+  return n;
+}
+
+function atLeastOne(value: string): number {
+  const n = positiveInteger(value);
+  if (n < 1) throw new InvalidArgumentError("expected a whole number, 1 or more");
+  return n;
+}
+
 /** The options of the commands that call the API (`run`, `validate`). */
 function addRemoteOptions(command: Command): Command {
   return command
@@ -297,6 +309,47 @@ Examples:
         process.exitCode = await evalCommand(file, options, local);
       });
   }
+
+  cli
+    .command("agree")
+    .description("how far a model grader agrees with people: κ, correlations, confusion matrix, bootstrap 95% CIs")
+    .argument("<results.jsonl>", "a results file of grade eval --out (the judge)")
+    .option("-l, --labels <human.jsonl>", 'human labels, one a line: {"id" or "row": ..., "label" or "score": ...}')
+    .option("--label-field <path>", "take the human labels from a field of the dataset instead, e.g. item.human_score")
+    .option("--label-key <key>", 'the key of the value in --labels lines (default: "label", else "score")')
+    .option("--data <rows.jsonl>", "the dataset for --label-field (default: the one the results header names)")
+    .option("--threshold <number>", "pass at reward >= this, for κ on pass/fail (default: 0.5)", finiteNumber)
+    .option("--label-threshold <number>", "the human scores' pass threshold when their scale differs (default: --threshold)", finiteNumber)
+    .option("--order <labels>", "ordinal labels, lowest first, comma-separated: adds weighted κ (linear, quadratic)")
+    .option("--passing <labels>", "human labels that pass, comma-separated, when the results hold the judge's reward only")
+    .option("--resamples <n>", "bootstrap resamples (default: 2000)", atLeastOne)
+    .option("--seed <n>", "bootstrap seed (default: 1)", positiveInteger)
+    .option("--top <n>", "rows of the largest disagreement to list (default: 10)", positiveInteger)
+    .option("--min-kappa <k>", "exit 1 when Cohen's κ is below this (a CI gate)", finiteNumber)
+    .option("--json", "print the figures as JSON")
+    .addHelpText(
+      "after",
+      `
+Pairs each result with its human label by "id" (when the results have ids) or "row" (the
+dataset's line number). Human numbers are scores: Pearson, Spearman, Kendall τ-b, mean |Δ|,
+Cohen's κ on pass/fail after --threshold, and weighted κ when both sides are whole numbers on a
+small scale (1–5). Human strings are labels: Cohen's κ and a confusion matrix against the
+judge's "label", or on pass/fail when the results hold its reward only (--passing names the
+human labels that pass). Every figure has a paired bootstrap 95% interval (seeded: the same
+command prints the same interval). The rows of the largest disagreement are listed.
+
+Exit codes: 0 done, 1 κ below --min-kappa, 2 usage or I/O error (unreadable files, no label
+matches a result).
+
+Examples:
+  grade agree examples/agreement/judge-results.jsonl --labels examples/agreement/human.jsonl
+  grade agree results.jsonl --label-field item.human_score --json > agreement.json
+  grade agree results.jsonl --labels human.jsonl --passing good,great --min-kappa 0.6`,
+    )
+    .action(async (file: string, options: import("./agree.js").AgreeCommandOptions) => {
+      const { agreeCommand } = await import("./agree.js");
+      process.exitCode = await agreeCommand(file, options);
+    });
 
   addRemoteOptions(
     cli
