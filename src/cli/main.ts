@@ -351,6 +351,56 @@ Examples:
       process.exitCode = await agreeCommand(file, options);
     });
 
+  cli
+    .command("report")
+    .description("one self-contained HTML page of a run's results, or of two runs compared (run versus run)")
+    .argument("<results...>", "a results file of grade eval --out; two files compare the runs")
+    .option("-o, --out <report.html>", "write the page here (one file, everything inline: it opens from disk, offline)")
+    .option("--json", "print the figures as JSON (with -o, as well as the page)")
+    .option("--by <key>", "pair two runs' rows by `row` (the default: the same dataset) or `id` (any datasets whose rows have ids)", (value: string) => {
+      if (value !== "row" && value !== "id") throw new InvalidArgumentError("expected row or id");
+      return value;
+    })
+    .option("--threshold <number>", "pass at reward >= this (default: the grader's pass_threshold, else 0.5 on 0..1, else the middle of the rewards' range)", finiteNumber)
+    .option("--data <rows.jsonl>", "the dataset, for the rows' item and sample (default: the one the results header names, when unchanged)")
+    .option("-l, --labels <human.jsonl>", "human labels: adds the agreement section (as grade agree)")
+    .option("--label-field <path>", "human labels from a field of the dataset, e.g. item.human_score")
+    .option("--label-key <key>", 'the key of the value in --labels lines (default: "label", else "score")')
+    .option("--label-threshold <number>", "the human scores' pass threshold when their scale differs", finiteNumber)
+    .option("--order <labels>", "ordinal labels, lowest first, comma-separated (weighted κ)")
+    .option("--passing <labels>", "human labels that pass, comma-separated")
+    .option("--resamples <n>", "bootstrap resamples for the intervals (default: 2000)", atLeastOne)
+    .option("--seed <n>", "bootstrap seed (default: 1)", positiveInteger)
+    .option("--top <n>", "rows listed as the largest changes or disagreements (--json; default: 20 and 10)", positiveInteger)
+    .option("--title <text>", "the page's title")
+    .addHelpText(
+      "after",
+      `
+One run: the run (grader and its source, dataset, engine, rows done), the summary (mean, std,
+percentiles, pass rate, error flags, a histogram), each sub-grader of a multi (its distribution,
+its correlation with the reward), the agreement with people when --labels is given, and a table
+of every row — sortable, filterable by reward, error flag and text, a row's detail on Enter or
+click; it stays quick at 100,000 rows. Charts are drawn by uPlot, inlined. Light and dark follow
+the system (the Theme button switches).
+
+Two runs (the same dataset, or --by id): the mean difference B − A with a paired bootstrap 95%
+interval, McNemar's test on pass/fail, Pearson, Spearman, Kendall τ-b, Cohen's κ, a scatter of
+reward A against B, and the changed rows sorted by |Δ|. Runs over different datasets are refused
+unless --by id pairs them by the rows' "id".
+
+Exit codes: 0 written, 2 usage or I/O error (unreadable results, different datasets).
+
+Examples:
+  grade report results.jsonl -o report.html
+  grade report results.jsonl -o report.html --labels human.jsonl
+  grade report before.jsonl after.jsonl -o diff.html
+  grade report a.jsonl b.jsonl --by id --json | jq .mean_difference`,
+    )
+    .action(async (files: string[], options: import("./report.js").ReportCommandOptions) => {
+      const { reportCommand } = await import("./report.js");
+      process.exitCode = await reportCommand(files, options);
+    });
+
   addRemoteOptions(
     cli
       .command("validate")
