@@ -380,8 +380,8 @@
         detail(`Row ${c.row[i]}${c.id && c.id[i] !== null ? ` — ${c.id[i]}` : ""}`, [
           dl,
           block("error", c.error[i]),
-          block("sample", c.sampleFull ? c.sampleFull[i] : c.sample ? c.sample[i] : null),
-          block("item", c.itemFull ? c.itemFull[i] : c.item ? c.item[i] : null),
+          block("sample", (c.sampleFull && c.sampleFull[i]) || (c.sample && c.sample[i])),
+          block("item", (c.itemFull && c.itemFull[i]) || (c.item && c.item[i])),
           block("the rest of the result (error details, model output, token usage)", c.extra[i]),
         ]);
       },
