@@ -233,7 +233,8 @@ export function runReport(results: Results, context: RunContext, options: { thre
       columns.sample!.push(sample ? cut(sample, CELL_TEXT) : null);
       columns.sampleFull!.push(sample.length > CELL_TEXT ? cut(sample, FULL_TEXT) : null);
       columns.item!.push(item ? cut(item, CELL_TEXT) : null);
-      columns.itemFull!.push(item.length > CELL_TEXT ? cut(JSON.stringify(row?.item, null, 2), FULL_TEXT) : item ? JSON.stringify(row?.item, null, 2) : null);
+      // The page pretty-prints an item that is whole in its cell; only a cut one is sent again, whole.
+      columns.itemFull!.push(item.length > CELL_TEXT ? cut(JSON.stringify(row?.item, null, 2), FULL_TEXT) : null);
     }
     columns.extra.push(extraOf(r));
   }
