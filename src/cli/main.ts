@@ -28,6 +28,12 @@ function finiteNumber(value: string): number {
   return n;
 }
 
+function fraction(value: string): number {
+  const n = finiteNumber(value);
+  if (n < 0 || n > 1) throw new InvalidArgumentError("expected a fraction from 0 to 1, e.g. 0.05");
+  return n;
+}
+
 function atLeastOne(value: string): number {
   const n = positiveInteger(value);
   if (n < 1) throw new InvalidArgumentError("expected a whole number, 1 or more");
@@ -199,7 +205,8 @@ Examples:
     .command("test")
     .description("run the `test` blocks of .grade files on the local engine")
     .argument("[paths...]", ".grade files or directories (default: the current directory)")
-    .option("--filter <text>", "run only the tests whose name contains this text"))
+    .option("--filter <text>", "run only the tests whose name contains this text")
+    .addOption(new Option("--format <format>", "text, or junit: JUnit XML on standard output (one testcase a test), the usual lines on standard error").choices(["text", "junit"])))
     .addHelpText(
       "after",
       `
@@ -227,6 +234,7 @@ Exit codes: 0 every test passed, 1 a test failed or a file has an error, 2 usage
 Examples:
   grade test examples
   grade test graders/support.grade --filter "tone"
+  grade test examples --format junit > test-results.xml
   grade test --python .venv/bin/python
   grade test --model-base-url http://localhost:11434/v1 --model '*=qwen2.5:7b'`,
     )
@@ -252,7 +260,10 @@ Examples:
       .option("--json", "print the summary as JSON")
       .option("--no-progress", "print no progress on standard error")
       .option("--progress-every <seconds>", "seconds between progress lines when standard error is no terminal (default: 5)", positiveSeconds)
-      .option("--remote", "send each row to POST /fine_tuning/alpha/graders/run instead of grading it locally"));
+      .option("--remote", "send each row to POST /fine_tuning/alpha/graders/run instead of grading it locally")
+      .option("--fail-under <mean>", "exit 1 when the mean reward is below this (a CI gate)", finiteNumber)
+      .option("--max-error-rate <fraction>", "exit 1 when more than this fraction of rows (0..1) are malformed, failed or have an error flag (a CI gate)", fraction)
+      .addOption(new Option("--format <format>", "the summary as text, json (as --json) or junit (one testcase a row; needs --out)").choices(["text", "json", "junit"])));
     for (const option of addRemoteOptions(new Command()).options) {
       if (option.long !== "--json" && option.long !== "--dry-run") evalCli.addOption(option);
     }
@@ -289,8 +300,14 @@ halves the requests at once (they come back one by one as rows succeed). After 6
 without a success, or on 401/403/404 or a grader the API rejects, the run stops (exit 3).
 ${remoteHelp}
 
+CI gates: --fail-under 0.8 exits 1 when the mean reward is below 0.8; --max-error-rate 0.05
+exits 1 when more than 5% of the rows are malformed, failed or have an error flag (rows with an
+error flag then no longer fail the run by themselves). Each broken gate prints one line on
+standard error. --format junit prints JUnit XML instead of the summary, one testcase a row (an
+<error> for a malformed or failed row, a <failure> for an error flag), for CI test reports.
+
 Exit codes: 0 every row graded, no error flag; 1 some rows have an error flag, are malformed or
-failed; 2 usage or I/O error (bad grader, unreadable data, an --out of another run); 3 the API
+failed, or a gate is broken; 2 usage or I/O error (bad grader, unreadable data, an --out of another run); 3 the API
 failed in a way that stopped the run; 130 / 143 stopped by SIGINT / SIGTERM.
 
 Examples:
@@ -298,6 +315,8 @@ Examples:
   grade eval grader.grade --data rows.jsonl --out results.jsonl          # again to resume
   grade eval grader.grade --data rows.jsonl --out results.jsonl --json > summary.json
   grade eval python.grade --data rows.jsonl -o results.jsonl -c 2 --python .venv/bin/python
+  grade eval grader.grade --data rows.jsonl -o results.jsonl --fail-under 0.8 --max-error-rate 0.02
+  grade eval grader.grade --data rows.jsonl -o results.jsonl --format junit > eval-junit.xml
   grade eval grader.grade --data rows.jsonl | jq -c 'select(.reward < 0.5)'
   jq -c '{item: ., sample: .answer}' qa.jsonl | grade eval grader.grade --data - -o results.jsonl
   OPENAI_API_KEY=sk-... grade eval grader.grade --data rows.jsonl -o results.jsonl --remote -c 4`,

@@ -46,6 +46,9 @@ async function open(file: string): Promise<Opened> {
   return { page, errors, requests };
 }
 
+/** A page expression: the row counter shows `text` (the filters wait 120 ms for the typing to stop). */
+const countIs = (text: string) => `document.querySelector("#row-count")?.textContent === ${JSON.stringify(text)}`;
+
 const visibleRows = (page: Page) => page.$$eval(".grid .r", (els) => els.map((el) => [...el.children].map((c) => c.textContent ?? "")));
 
 describe.skipIf(!hasChromium)("grade report pages in Chromium", () => {
@@ -109,13 +112,13 @@ describe.skipIf(!hasChromium)("grade report pages in Chromium", () => {
     expect(await page.textContent("#row-count")).toBe(`${rows.filter((r) => r["error_kind"] === "malformed").length} of ${N} rows`);
     await page.selectOption("#flag-filter", "all");
     await page.fill("#search", "q-000042");
-    await page.waitForFunction(() => document.querySelector("#row-count")?.textContent === "1 of 500 rows");
+    await page.waitForFunction(countIs("1 of 500 rows"));
     expect((await visibleRows(page))[0]![1]).toBe("q-000042");
     await page.fill("#search", "");
     await page.fill("#min-reward", "0.8");
     const high = rows.filter((r) => typeof r["reward"] === "number" && (r["reward"] as number) >= 0.8).length;
     expect(high).toBeGreaterThan(0);
-    await page.waitForFunction((text) => document.querySelector("#row-count")?.textContent === text, `${high} of ${N} rows`);
+    await page.waitForFunction(countIs(`${high} of ${N} rows`));
     for (const cells of await visibleRows(page)) expect(Number(cells[2])).toBeGreaterThanOrEqual(0.8);
     await page.close();
   });
@@ -177,7 +180,7 @@ describe.skipIf(!hasChromium)("grade report pages in Chromium", () => {
       await page.waitForSelector("html[data-ready]");
       expect(errors).toEqual([]);
       expect(await page.textContent("#agreement")).toContain("Pearson r0.758");
-      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      const background = await page.evaluate("getComputedStyle(document.body).backgroundColor");
       expect(background).toBe("rgb(13, 17, 23)");
       await page.screenshot({ path: path.join(root, "docs/img/report-agreement.png"), fullPage: true });
     } finally {
