@@ -46,8 +46,14 @@ async function open(file: string): Promise<Opened> {
   return { page, errors, requests };
 }
 
-/** A page expression: the row counter shows `text` (the filters wait 120 ms for the typing to stop). */
-const countIs = (text: string) => `document.querySelector("#row-count")?.textContent === ${JSON.stringify(text)}`;
+/** The page's document, typed for the little the tests read (no DOM library in this project's types). */
+interface PageDocument {
+  querySelector(selector: string): { textContent: string | null } | null;
+}
+
+/** Waits until the row counter shows `text` (the filters wait 120 ms for the typing to stop). */
+const waitForCount = (page: Page, text: string) =>
+  page.waitForFunction((want) => (globalThis as unknown as { document: PageDocument }).document.querySelector("#row-count")?.textContent === want, text);
 
 const visibleRows = (page: Page) => page.$$eval(".grid .r", (els) => els.map((el) => [...el.children].map((c) => c.textContent ?? "")));
 
@@ -112,13 +118,13 @@ describe.skipIf(!hasChromium)("grade report pages in Chromium", () => {
     expect(await page.textContent("#row-count")).toBe(`${rows.filter((r) => r["error_kind"] === "malformed").length} of ${N} rows`);
     await page.selectOption("#flag-filter", "all");
     await page.fill("#search", "q-000042");
-    await page.waitForFunction(countIs("1 of 500 rows"));
+    await waitForCount(page, "1 of 500 rows");
     expect((await visibleRows(page))[0]![1]).toBe("q-000042");
     await page.fill("#search", "");
     await page.fill("#min-reward", "0.8");
     const high = rows.filter((r) => typeof r["reward"] === "number" && (r["reward"] as number) >= 0.8).length;
     expect(high).toBeGreaterThan(0);
-    await page.waitForFunction(countIs(`${high} of ${N} rows`));
+    await waitForCount(page, `${high} of ${N} rows`);
     for (const cells of await visibleRows(page)) expect(Number(cells[2])).toBeGreaterThanOrEqual(0.8);
     await page.close();
   });
