@@ -23,7 +23,7 @@ export interface ReportCommandOptions extends AgreeCommandOptions {
 const MAX_SOURCE = 256 * 1024;
 
 /** The grader's text and shape, and the dataset rows, when their files are there and unchanged. */
-async function contextOf(results: Results, data: string | undefined): Promise<RunContext> {
+async function contextOf(results: Results, data: string | undefined, join = true): Promise<RunContext> {
   const context: { -readonly [K in keyof RunContext]: RunContext[K] } = {};
   try {
     context.modified = fs.statSync(results.file).mtime.toISOString();
@@ -45,6 +45,11 @@ async function contextOf(results: Results, data: string | undefined): Promise<Ru
     }
   }
   const dataFile = data ?? results.header.data?.file;
+  // A comparison's page shows the rewards side by side, not the rows' text.
+  if (!join) {
+    context.joinNote = "not shown in a comparison";
+    return context;
+  }
   if (!dataFile || dataFile === "-") {
     context.joinNote = "not shown: the rows came from standard input (give --data <rows.jsonl>)";
     return context;
@@ -96,7 +101,7 @@ export async function reportCommand(files: readonly string[], options: ReportCom
       if (options.labels !== undefined || options.labelField !== undefined) throw new UsageError("--labels and --label-field are for one run's report (grade agree compares a run with people)");
       if (options.data !== undefined) throw new UsageError("--data is for one run's report; a comparison reads each run's dataset from its header");
       const [a, b] = await Promise.all(files.map((f) => readResults(f)));
-      const report = diffReport(a!, b!, await contextOf(a!, undefined), await contextOf(b!, undefined), {
+      const report = diffReport(a!, b!, await contextOf(a!, undefined, false), await contextOf(b!, undefined, false), {
         by: options.by,
         threshold: options.threshold,
         resamples: options.resamples,
