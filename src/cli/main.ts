@@ -92,6 +92,9 @@ Examples:
   grade test examples                        run the test blocks of every .grade file
   grade eval exact.grade --data rows.jsonl -o results.jsonl
                                              grade a dataset (resumable), print a summary
+  grade report results.jsonl -o report.html  one HTML page of the results (two files: a comparison)
+  grade agree results.jsonl --labels human.jsonl
+                                             how far a model grader agrees with people
   grade serve --port 8787                    the local engine behind the API's grader routes
   grade validate exact.grade --remote        validate it with the API
   grade rules                                list the checker's rules`,
