@@ -6,6 +6,16 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    // The report page's script runs in the browser (src/report/html.ts inlines it).
+    files: ["assets/report/*.js"],
+    languageOptions: {
+      sourceType: "script",
+      globals: Object.fromEntries(
+        ["document", "window", "localStorage", "matchMedia", "addEventListener", "setTimeout", "clearTimeout", "getComputedStyle", "performance", "Node", "uPlot"].map((name) => [name, "readonly"]),
+      ),
+    },
+  },
+  {
     languageOptions: { globals: { process: "readonly", console: "readonly", Buffer: "readonly", URL: "readonly", performance: "readonly" } },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],

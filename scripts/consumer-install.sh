@@ -19,7 +19,7 @@ tarball="$scratch/$(tail -n 1 "$scratch/pack.txt")"
 [ -f "$tarball" ] || fail "npm pack made no tarball ($(cat "$scratch/pack.txt"))"
 tar -tzf "$tarball" | sed 's|^package/||' >"$scratch/files.txt"
 for needed in bin/grade.js dist/bundle/main.js dist/index.js dist/format/plugin.js data/wordnet-3.0.txt \
-  data/WORDNET-LICENSE LICENSE README.md package.json; do
+  data/WORDNET-LICENSE assets/report/report.js assets/report/report.css LICENSE README.md package.json; do
   grep -qx "$needed" "$scratch/files.txt" || fail "the tarball lacks $needed"
 done
 if grep -E '^(src|test|bench|scripts|examples)/' "$scratch/files.txt" >/dev/null; then
@@ -58,6 +58,13 @@ npx grade compile graders -o out
 
 step "npx grade test synonyms.grade (METEOR on the local engine: the shipped WordNet table)"
 npx grade test synonyms.grade
+
+step "npx grade eval, then grade report (the page's assets and uPlot from the installed package)"
+printf '%s\n' '{"id": "a", "item": {"city": "Paris"}, "sample": "We land in Paris."}' '{"id": "b", "item": {"city": "Lyon"}, "sample": "Nice."}' >rows.jsonl
+npx grade eval graders/contains-city.grade --data rows.jsonl -o results.jsonl --no-progress --fail-under 0.5
+npx grade report results.jsonl -o report.html
+grep -q "uPlot" report.html || fail "grade report wrote a page without uPlot"
+grep -q '"kind":"run"' report.html || fail "grade report wrote a page without its data"
 
 step 'import { compile } from "gradelang"'
 npx node use.js

@@ -93,7 +93,7 @@ describe("the published files", () => {
 });
 
 describe("the documentation's links", () => {
-  const pages = ["README.md", ...fs.readdirSync(path.join(root, "docs")).map((name) => `docs/${name}`)];
+  const pages = ["README.md", ...fs.readdirSync(path.join(root, "docs")).filter((name) => name.endsWith(".md")).map((name) => `docs/${name}`)];
 
   it.each(pages)("%s: every relative link and #anchor resolves", (page) => {
     const text = fs.readFileSync(path.join(root, page), "utf8");

@@ -16,6 +16,9 @@ import { lockResults, type ResultsLock } from "../eval/lock.js";
 import { Progress, type ProgressMode } from "../eval/progress.js";
 import { FORMAT_VERSION, openResults, ResultsError, ResultWriter, RowSet, type Header } from "../eval/results.js";
 import { formatSummary, summaryJson, thousands, Tally, type RunInfo } from "../eval/summary.js";
+import { brokenGates, evalSuite } from "../report/gates.js";
+import { junitXml } from "../report/junit.js";
+import { readResults } from "../report/results.js";
 import { describeIoError, UsageError, useColor } from "./io.js";
 import { localEngineOptions, type LocalCommandOptions } from "./local-options.js";
 
@@ -36,6 +39,10 @@ export interface EvalCommandOptions extends RemoteOptions, LocalCommandOptions {
   /** False with --no-progress. */
   readonly progress?: boolean | undefined;
   readonly progressEvery?: number | undefined;
+  /** CI gates (src/report/gates.ts) and the JUnit output. */
+  readonly failUnder?: number | undefined;
+  readonly maxErrorRate?: number | undefined;
+  readonly format?: "text" | "json" | "junit" | undefined;
 }
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -50,6 +57,7 @@ function checkOptions(options: EvalCommandOptions, localFlags: readonly (readonl
     throw new UsageError("--out is the --data file: give another file for the results");
   }
   if (options.overwrite && options.out === undefined) throw new UsageError("--overwrite replaces the --out file: give --out");
+  if (options.format === "junit" && options.out === undefined) throw new UsageError("--format junit reads the rows back from the results file: give --out <results.jsonl>");
   if (options.remote) {
     const given = options as unknown as Record<string, unknown>;
     for (const [flag, key] of localFlags) {
@@ -244,7 +252,9 @@ export async function evalCommand(
     interrupted: result.interrupted,
     stopped: result.fatal?.message ?? result.gaveUp,
   };
-  const summary = options.json
+  const summary = options.format === "junit"
+    ? await junitSummary(options.out!, source.label)
+    : options.json || options.format === "json"
     ? `${JSON.stringify(summaryJson(tally, info), null, 2)}\n`
     : formatSummary(tally, info, { color: useColor(options.out !== undefined ? process.stdout : process.stderr) });
   // With --out the summary is the command's output; without, standard output holds the results.
@@ -274,7 +284,18 @@ export async function evalCommand(
     report.err(`grade eval: standard output was closed; stopped after ${thousands(tally.rows)} of ${thousands(data.rows)} rows\n`);
     return forceExit(EXIT.flagged);
   }
+  const broken = brokenGates(options, { mean: tally.meanReward, rows: tally.rows, errors: tally.malformed + tally.failed + tally.flagged });
+  for (const line of broken) report.err(`grade eval: ${line}\n`);
+  if (broken.length) return EXIT.flagged;
+  // Rows with errors within --max-error-rate do not fail the run.
+  if (options.maxErrorRate !== undefined && tally.rows >= data.rows) return EXIT.ok;
   return tally.clean && tally.rows >= data.rows ? EXIT.ok : EXIT.flagged;
+}
+
+/** `--format junit`: one testcase a row of the results file. */
+async function junitSummary(out: string, grader: string): Promise<string> {
+  const results = await readResults(out);
+  return junitXml([evalSuite(results.rows, grader)], `grade eval ${grader}`);
 }
 
 /**

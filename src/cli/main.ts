@@ -22,6 +22,24 @@ function positiveSeconds(value: string): number {
   return n;
 }
 
+function finiteNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError("expected a number");
+  return n;
+}
+
+function fraction(value: string): number {
+  const n = finiteNumber(value);
+  if (n < 0 || n > 1) throw new InvalidArgumentError("expected a fraction from 0 to 1, e.g. 0.05");
+  return n;
+}
+
+function atLeastOne(value: string): number {
+  const n = positiveInteger(value);
+  if (n < 1) throw new InvalidArgumentError("expected a whole number, 1 or more");
+  return n;
+}
+
 /** The options of the commands that call the API (`run`, `validate`). */
 function addRemoteOptions(command: Command): Command {
   return command
@@ -74,6 +92,9 @@ Examples:
   grade test examples                        run the test blocks of every .grade file
   grade eval exact.grade --data rows.jsonl -o results.jsonl
                                              grade a dataset (resumable), print a summary
+  grade report results.jsonl -o report.html  one HTML page of the results (two files: a comparison)
+  grade agree results.jsonl --labels human.jsonl
+                                             how far a model grader agrees with people
   grade serve --port 8787                    the local engine behind the API's grader routes
   grade validate exact.grade --remote        validate it with the API
   grade rules                                list the checker's rules`,
@@ -197,7 +218,8 @@ Examples:
     .command("test")
     .description("run the `test` blocks of .grade files on the local engine")
     .argument("[paths...]", ".grade files or directories (default: the current directory)")
-    .option("--filter <text>", "run only the tests whose name contains this text"))
+    .option("--filter <text>", "run only the tests whose name contains this text")
+    .addOption(new Option("--format <format>", "text, or junit: JUnit XML on standard output (one testcase a test), the usual lines on standard error").choices(["text", "junit"])))
     .addHelpText(
       "after",
       `
@@ -225,6 +247,7 @@ Exit codes: 0 every test passed, 1 a test failed or a file has an error, 2 usage
 Examples:
   grade test examples
   grade test graders/support.grade --filter "tone"
+  grade test examples --format junit > test-results.xml
   grade test --python .venv/bin/python
   grade test --model-base-url http://localhost:11434/v1 --model '*=qwen2.5:7b'`,
     )
@@ -250,7 +273,10 @@ Examples:
       .option("--json", "print the summary as JSON")
       .option("--no-progress", "print no progress on standard error")
       .option("--progress-every <seconds>", "seconds between progress lines when standard error is no terminal (default: 5)", positiveSeconds)
-      .option("--remote", "send each row to POST /fine_tuning/alpha/graders/run instead of grading it locally"));
+      .option("--remote", "send each row to POST /fine_tuning/alpha/graders/run instead of grading it locally")
+      .option("--fail-under <mean>", "exit 1 when the mean reward is below this (a CI gate)", finiteNumber)
+      .option("--max-error-rate <fraction>", "exit 1 when more than this fraction of rows (0..1) are malformed, failed or have an error flag (a CI gate)", fraction)
+      .addOption(new Option("--format <format>", "the summary as text, json (as --json) or junit (one testcase a row; needs --out)").choices(["text", "json", "junit"])));
     for (const option of addRemoteOptions(new Command()).options) {
       if (option.long !== "--json" && option.long !== "--dry-run") evalCli.addOption(option);
     }
@@ -287,8 +313,14 @@ halves the requests at once (they come back one by one as rows succeed). After 6
 without a success, or on 401/403/404 or a grader the API rejects, the run stops (exit 3).
 ${remoteHelp}
 
+CI gates: --fail-under 0.8 exits 1 when the mean reward is below 0.8; --max-error-rate 0.05
+exits 1 when more than 5% of the rows are malformed, failed or have an error flag (rows with an
+error flag then no longer fail the run by themselves). Each broken gate prints one line on
+standard error. --format junit prints JUnit XML instead of the summary, one testcase a row (an
+<error> for a malformed or failed row, a <failure> for an error flag), for CI test reports.
+
 Exit codes: 0 every row graded, no error flag; 1 some rows have an error flag, are malformed or
-failed; 2 usage or I/O error (bad grader, unreadable data, an --out of another run); 3 the API
+failed, or a gate is broken; 2 usage or I/O error (bad grader, unreadable data, an --out of another run); 3 the API
 failed in a way that stopped the run; 130 / 143 stopped by SIGINT / SIGTERM.
 
 Examples:
@@ -296,6 +328,8 @@ Examples:
   grade eval grader.grade --data rows.jsonl --out results.jsonl          # again to resume
   grade eval grader.grade --data rows.jsonl --out results.jsonl --json > summary.json
   grade eval python.grade --data rows.jsonl -o results.jsonl -c 2 --python .venv/bin/python
+  grade eval grader.grade --data rows.jsonl -o results.jsonl --fail-under 0.8 --max-error-rate 0.02
+  grade eval grader.grade --data rows.jsonl -o results.jsonl --format junit > eval-junit.xml
   grade eval grader.grade --data rows.jsonl | jq -c 'select(.reward < 0.5)'
   jq -c '{item: ., sample: .answer}' qa.jsonl | grade eval grader.grade --data - -o results.jsonl
   OPENAI_API_KEY=sk-... grade eval grader.grade --data rows.jsonl -o results.jsonl --remote -c 4`,
@@ -307,6 +341,97 @@ Examples:
         process.exitCode = await evalCommand(file, options, local);
       });
   }
+
+  cli
+    .command("agree")
+    .description("how far a model grader agrees with people: κ, correlations, confusion matrix, bootstrap 95% CIs")
+    .argument("<results.jsonl>", "a results file of grade eval --out (the judge)")
+    .option("-l, --labels <human.jsonl>", 'human labels, one a line: {"id" or "row": ..., "label" or "score": ...}')
+    .option("--label-field <path>", "take the human labels from a field of the dataset instead, e.g. item.human_score")
+    .option("--label-key <key>", 'the key of the value in --labels lines (default: "label", else "score")')
+    .option("--data <rows.jsonl>", "the dataset for --label-field (default: the one the results header names)")
+    .option("--threshold <number>", "pass at reward >= this, for κ on pass/fail (default: 0.5)", finiteNumber)
+    .option("--label-threshold <number>", "the human scores' pass threshold when their scale differs (default: --threshold)", finiteNumber)
+    .option("--order <labels>", "ordinal labels, lowest first, comma-separated: adds weighted κ (linear, quadratic)")
+    .option("--passing <labels>", "human labels that pass, comma-separated, when the results hold the judge's reward only")
+    .option("--resamples <n>", "bootstrap resamples (default: 2000)", atLeastOne)
+    .option("--seed <n>", "bootstrap seed (default: 1)", positiveInteger)
+    .option("--top <n>", "rows of the largest disagreement to list (default: 10)", positiveInteger)
+    .option("--min-kappa <k>", "exit 1 when Cohen's κ is below this (a CI gate)", finiteNumber)
+    .option("--json", "print the figures as JSON")
+    .addHelpText(
+      "after",
+      `
+Pairs each result with its human label by "id" (when the results have ids) or "row" (the
+dataset's line number). Human numbers are scores: Pearson, Spearman, Kendall τ-b, mean |Δ|,
+Cohen's κ on pass/fail after --threshold, and weighted κ when both sides are whole numbers on a
+small scale (1–5). Human strings are labels: Cohen's κ and a confusion matrix against the
+judge's "label", or on pass/fail when the results hold its reward only (--passing names the
+human labels that pass). Every figure has a paired bootstrap 95% interval (seeded: the same
+command prints the same interval). The rows of the largest disagreement are listed.
+
+Exit codes: 0 done, 1 κ below --min-kappa, 2 usage or I/O error (unreadable files, no label
+matches a result).
+
+Examples:
+  grade agree examples/agreement/judge-results.jsonl --labels examples/agreement/human.jsonl
+  grade agree results.jsonl --label-field item.human_score --json > agreement.json
+  grade agree results.jsonl --labels human.jsonl --passing good,great --min-kappa 0.6`,
+    )
+    .action(async (file: string, options: import("./agree.js").AgreeCommandOptions) => {
+      const { agreeCommand } = await import("./agree.js");
+      process.exitCode = await agreeCommand(file, options);
+    });
+
+  cli
+    .command("report")
+    .description("one self-contained HTML page of a run's results, or of two runs compared (run versus run)")
+    .argument("<results...>", "a results file of grade eval --out; two files compare the runs")
+    .option("-o, --out <report.html>", "write the page here (one file, everything inline: it opens from disk, offline)")
+    .option("--json", "print the figures as JSON (with -o, as well as the page)")
+    .option("--by <key>", "pair two runs' rows by `row` (the default: the same dataset) or `id` (any datasets whose rows have ids)", (value: string) => {
+      if (value !== "row" && value !== "id") throw new InvalidArgumentError("expected row or id");
+      return value;
+    })
+    .option("--threshold <number>", "pass at reward >= this (default: the grader's pass_threshold, else 0.5 on 0..1, else the middle of the rewards' range)", finiteNumber)
+    .option("--data <rows.jsonl>", "the dataset, for the rows' item and sample (default: the one the results header names, when unchanged)")
+    .option("-l, --labels <human.jsonl>", "human labels: adds the agreement section (as grade agree)")
+    .option("--label-field <path>", "human labels from a field of the dataset, e.g. item.human_score")
+    .option("--label-key <key>", 'the key of the value in --labels lines (default: "label", else "score")')
+    .option("--label-threshold <number>", "the human scores' pass threshold when their scale differs", finiteNumber)
+    .option("--order <labels>", "ordinal labels, lowest first, comma-separated (weighted κ)")
+    .option("--passing <labels>", "human labels that pass, comma-separated")
+    .option("--resamples <n>", "bootstrap resamples for the intervals (default: 2000)", atLeastOne)
+    .option("--seed <n>", "bootstrap seed (default: 1)", positiveInteger)
+    .option("--top <n>", "rows listed as the largest changes or disagreements (--json; default: 20 and 10)", positiveInteger)
+    .option("--title <text>", "the page's title")
+    .addHelpText(
+      "after",
+      `
+One run: the run (grader and its source, dataset, engine, rows done), the summary (mean, std,
+percentiles, pass rate, error flags, a histogram), each sub-grader of a multi (its distribution,
+its correlation with the reward), the agreement with people when --labels is given, and a table
+of every row — sortable, filterable by reward, error flag and text, a row's detail on Enter or
+click; it stays quick at 100,000 rows. Charts are drawn by uPlot, inlined. Light and dark follow
+the system (the Theme button switches).
+
+Two runs (the same dataset, or --by id): the mean difference B − A with a paired bootstrap 95%
+interval, McNemar's test on pass/fail, Pearson, Spearman, Kendall τ-b, Cohen's κ, a scatter of
+reward A against B, and the changed rows sorted by |Δ|. Runs over different datasets are refused
+unless --by id pairs them by the rows' "id".
+
+Exit codes: 0 written, 2 usage or I/O error (unreadable results, different datasets).
+
+Examples:
+  grade report results.jsonl -o report.html
+  grade report results.jsonl -o report.html --labels human.jsonl
+  grade report before.jsonl after.jsonl -o diff.html
+  grade report a.jsonl b.jsonl --by id --json | jq .mean_difference`,
+    )
+    .action(async (files: string[], options: import("./report.js").ReportCommandOptions) => {
+      const { reportCommand } = await import("./report.js");
+      process.exitCode = await reportCommand(files, options);
+    });
 
   addRemoteOptions(
     cli

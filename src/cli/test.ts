@@ -7,9 +7,12 @@ import type { CallValue } from "../syntax/ast.js";
 import { analyseInputs } from "./check.js";
 import { colors, expandInputs, UsageError, useColor } from "./io.js";
 import { localEngineOptions, type LocalCommandOptions } from "./local-options.js";
+import { junitXml, type JunitCase, type JunitSuite } from "../report/junit.js";
 
 export interface TestCommandOptions extends LocalCommandOptions {
   readonly filter?: string | undefined;
+  /** junit: JUnit XML on standard output (one testcase a test), the usual lines on standard error. */
+  readonly format?: "text" | "junit" | undefined;
 }
 
 /** A reward as it is printed: up to 6 decimals, no trailing zeros. */
@@ -31,7 +34,10 @@ function indent(text: string, by: string): string {
  */
 export async function testCommand(paths: readonly string[], options: TestCommandOptions): Promise<number> {
   const inputs = await expandInputs(paths.length ? paths : ["."]);
-  const c = colors(process.stdout);
+  const junit = options.format === "junit";
+  const stream = junit ? process.stderr : process.stdout;
+  const c = colors(stream);
+  const suites: JunitSuite[] = [];
   const analysed = await analyseInputs(inputs, undefined, compile);
   const { LocalEngine } = await import("../engine/local.js");
   const { runTestCase } = await import("../engine/run-tests.js");
@@ -48,8 +54,9 @@ export async function testCommand(paths: readonly string[], options: TestCommand
       if (errors.length || !encodingOk || !result.grader) {
         process.stderr.write(renderPretty(errors, () => analysed.sources.get(input.label), { color: useColor(process.stderr) }) + "\n");
         const count = Math.max(tests.length, 1);
-        process.stdout.write(`${c.red("✗")} ${input.label}: ${errors.length || "an"} error${errors.length === 1 ? "" : "s"}; ${tests.length ? `its ${tests.length} test${tests.length === 1 ? "" : "s"} did not run` : "nothing to run"}\n`);
+        stream.write(`${c.red("✗")} ${input.label}: ${errors.length || "an"} error${errors.length === 1 ? "" : "s"}; ${tests.length ? `its ${tests.length} test${tests.length === 1 ? "" : "s"} did not run` : "nothing to run"}\n`);
         failed += count;
+        suites.push({ name: input.label, cases: [{ classname: input.label, name: input.label, error: { message: `${errors.length || "an"} error${errors.length === 1 ? "" : "s"} in the file; its tests did not run`, type: "check", text: errors.map((d) => `${d.rule}: ${d.message}`).join("\n") } }] });
         continue;
       }
       if (tests.length === 0) {
@@ -68,24 +75,28 @@ export async function testCommand(paths: readonly string[], options: TestCommand
         return keep;
       });
       if (cases.length === 0) continue;
-      process.stdout.write(`${c.bold(input.label)}\n`);
+      stream.write(`${c.bold(input.label)}\n`);
+      const suite: JunitSuite & { cases: JunitCase[] } = { name: input.label, cases: [] };
+      suites.push(suite);
       for (const test of cases) {
         const outcome: TestResult = await runTestCase(engine, result.grader, test);
         if (outcome.passed) passed++;
         else failed++;
-        process.stdout.write(`${formatResult(outcome, c)}\n`);
+        stream.write(`${formatResult(outcome, c)}\n`);
+        suite.cases.push(junitCase(input.label, outcome));
       }
     }
   } finally {
     await engine.close();
   }
-  if (withoutTests) process.stdout.write(c.dim(`${withoutTests} file${withoutTests === 1 ? "" : "s"} without tests\n`));
-  if (filteredOut) process.stdout.write(c.dim(`${filteredOut} test${filteredOut === 1 ? "" : "s"} left out by --filter\n`));
+  if (withoutTests) stream.write(c.dim(`${withoutTests} file${withoutTests === 1 ? "" : "s"} without tests\n`));
+  if (filteredOut) stream.write(c.dim(`${filteredOut} test${filteredOut === 1 ? "" : "s"} left out by --filter\n`));
   if (passed + failed === 0 && options.filter !== undefined) {
     throw new UsageError(`no test name contains \`${options.filter}\``);
   }
   const summary = `${passed} passed, ${failed} failed`;
-  process.stdout.write(`${failed ? c.red(summary) : c.green(summary)}\n`);
+  stream.write(`${failed ? c.red(summary) : c.green(summary)}\n`);
+  if (junit) process.stdout.write(junitXml(suites, "grade test"));
   return failed ? 1 : 0;
 }
 
@@ -111,4 +122,15 @@ function formatResult(result: TestResult, c: ReturnType<typeof colors>): string 
     }
   }
   return lines.join("\n");
+}
+
+/** One test as a JUnit testcase: a failure when the reward misses the expectation, an error when it did not run. */
+function junitCase(file: string, result: TestResult): JunitCase {
+  const base = { classname: file, name: result.test.name, seconds: result.seconds };
+  if (result.reward === undefined) return { ...base, error: { message: "did not run", type: "error", text: result.error ?? "" } };
+  const reward = showReward(result.reward);
+  const expected = showExpectation(result.test.expect);
+  if (result.passed) return { ...base, properties: { reward, expected } };
+  const flags = result.flags.map(({ flag, details }) => `${flag}${details ? `: ${details}` : ""}`);
+  return { ...base, properties: { reward, expected }, failure: { message: `reward ${reward}, expected ${expected}`, type: "expectation", text: [`reward ${reward}, expected ${expected}`, ...flags].join("\n") } };
 }
