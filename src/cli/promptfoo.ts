@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadGraderFile } from "../api/input.js";
 import type { JsonObject } from "../emit/emit.js";
-import { outputVarName, rowTest, starterConfig, updateConfig, type ConfigGrader, type ConfigInput, type ConfigTest } from "../promptfoo/config.js";
+import { outputVarName, replayHazards, rowTest, starterConfig, updateConfig, type ConfigGrader, type ConfigInput, type ConfigTest } from "../promptfoo/config.js";
 import { describeIoError, expandInputs, UsageError, useColor } from "./io.js";
 
 /*
@@ -20,9 +20,27 @@ export interface PromptfooCommandOptions {
   readonly skipBadRows?: boolean | undefined;
 }
 
-/** The assertion module of this install: promptfoo.js at the package's root (two levels above dist/bundle and dist/cli). */
-function moduleFile(): string {
-  return fileURLToPath(new URL("../../promptfoo.js", import.meta.url));
+/**
+ * The assertion module of this install: promptfoo.js at the package's root (two levels above
+ * dist/bundle and dist/cli), named through the config's `node_modules/gradelang` when that is
+ * this install (also as a symlink: `npm install ../gradelang`, `npm link`), so the config reads
+ * `file://node_modules/gradelang/promptfoo.js:grader` and works on another machine.
+ */
+function moduleFile(configDir: string): string {
+  const own = fileURLToPath(new URL("../../promptfoo.js", import.meta.url));
+  const real = (file: string): string | undefined => {
+    try {
+      return fs.realpathSync(file);
+    } catch {
+      return undefined;
+    }
+  };
+  const ownReal = real(own) ?? own;
+  for (let dir = configDir; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, "node_modules", "gradelang", "promptfoo.js");
+    if (real(candidate) === ownReal) return candidate;
+    if (path.dirname(dir) === dir) return own;
+  }
 }
 
 /** A path as a config in `dir` names it: relative, `/` separated. */
@@ -76,6 +94,12 @@ function readDataset(file: string, skipBad: boolean): Dataset {
     description: r.description,
     vars: { ...r.item, ...(outputVar !== undefined && r.output !== undefined ? { [outputVar]: r.output } : {}) },
   }));
+  for (const test of tests) {
+    const hazards = replayHazards(test.vars);
+    if (hazards.length) {
+      process.stderr.write(`grade promptfoo: warning: ${test.description}: ${hazards.join("; ")}; its score in promptfoo may differ from grade eval's\n`);
+    }
+  }
   return { tests, outputVar };
 }
 
@@ -134,7 +158,7 @@ export async function promptfooCommand(paths: readonly string[], options: Prompt
   }
   const input: ConfigInput = {
     graders,
-    module: `file://${relativeTo(dir, moduleFile())}:grader`,
+    module: `file://${relativeTo(dir, moduleFile(dir))}:grader`,
     threshold: options.threshold,
     tests: dataset?.tests,
     outputVar: dataset?.outputVar,

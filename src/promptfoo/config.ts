@@ -135,6 +135,24 @@ export function rowTest(text: string, line: number): RowTest {
   return { ok: true, description, item: parsed.item ?? {}, output: parsed.text, dropped: parsed.dropped ?? [] };
 }
 
+/**
+ * What promptfoo would change in a test's vars before the output is graded, so that its score
+ * could differ from `grade eval`'s: promptfoo strips one final newline of every string var,
+ * substitutes `{{ var }}` and renders Nunjucks (`{{`, `{%`, `{#`) in var values, loads a
+ * `file://` or `package:` value, and makes one test per element of a list var.
+ */
+export function replayHazards(vars: JsonObject): string[] {
+  const hazards: string[] = [];
+  for (const [key, value] of Object.entries(vars)) {
+    if (Array.isArray(value)) hazards.push(`\`${key}\` is a list (promptfoo makes one test per element)`);
+    if (typeof value !== "string") continue;
+    if (value.endsWith("\n")) hazards.push(`\`${key}\` ends in a newline (promptfoo strips it)`);
+    if (/\{\{|\{%|\{#/.test(value)) hazards.push(`\`${key}\` holds template syntax (promptfoo renders it)`);
+    if (/^(file:\/\/|package:)/.test(value)) hazards.push(`\`${key}\` starts with ${value.startsWith("file://") ? "file://" : "package:"} (promptfoo loads it)`);
+  }
+  return hazards;
+}
+
 /** The name of the var holding the recorded output: `output`, unless an item has that field. */
 export function outputVarName(items: readonly JsonObject[]): string {
   for (const name of ["output", "sample_output", "gradelang_output"]) {
