@@ -11,7 +11,7 @@ import type { Json, JsonObject } from "../emit/emit.js";
 import type { LocalEngine, LocalEngineOptions } from "../engine/local.js";
 import { sampleFromObject, sampleFromText, type Sample } from "../engine/sample.js";
 import { LineIndex } from "../syntax/lines.js";
-import { passRule, type PassRule } from "./pass.js";
+import { passRule } from "./pass.js";
 
 /*
  * A grader as a promptfoo assertion. promptfoo's `javascript` assertion loads a function from a
@@ -306,10 +306,6 @@ function flagsText(response: RunResponse): string[] {
   });
 }
 
-function ruleText(rule: PassRule): string {
-  return rule.kind === "threshold" ? `passes at ${format(rule.threshold)} (${rule.from})` : rule.description;
-}
-
 /** The GradingResult of one graded output. */
 export function gradingResult(grader: JsonObject, label: string, response: RunResponse, threshold: number | undefined): GradingResult {
   const reward = response.reward;
@@ -320,7 +316,7 @@ export function gradingResult(grader: JsonObject, label: string, response: RunRe
   const pass = flags.length === 0 && rule.passes(reward);
   const reason = flags.length
     ? `${head}, failed: ${flags.join("; ")}`
-    : `${head}, ${pass ? "passed" : "failed"}: ${ruleText(rule)}`;
+    : `${head}, ${pass ? "passed" : "failed"}: ${rule.explain(pass)}`;
   const result: GradingResult = { pass, score: reward, reason };
   const subGraders = grader["graders"];
   if (grader["type"] === "multi" && isObject(subGraders)) {
@@ -335,7 +331,7 @@ export function gradingResult(grader: JsonObject, label: string, response: RunRe
       return {
         pass: subPass,
         score,
-        reason: `${key}:${subName} ${String(subGrader["type"])}, reward ${format(score)}${typeof value === "number" ? "" : " (no sub-reward)"}, ${subPass ? "passed" : "failed"}: ${ruleText(subRule)}`,
+        reason: `${key}:${subName} ${String(subGrader["type"])}, reward ${format(score)}${typeof value === "number" ? "" : " (no sub-reward)"}, ${subPass ? "passed" : "failed"}: ${subRule.explain(subPass)}`,
       };
     });
     result.namedScores = Object.fromEntries(result.componentResults.map((c, i) => [Object.keys(subGraders)[i]!, c.score]));

@@ -9,25 +9,32 @@ import type { JsonObject } from "../emit/emit.js";
  * promptfoo's own rule for a score without a threshold — the reason says so.
  */
 
-export type PassRule =
-  | { readonly kind: "threshold"; readonly threshold: number; readonly from: string; readonly passes: (reward: number) => boolean }
-  | { readonly kind: "fixed"; readonly description: string; readonly passes: (reward: number) => boolean };
+export interface PassRule {
+  readonly passes: (reward: number) => boolean;
+  /** Why the reward passed or failed, after "passed" / "failed". */
+  readonly explain: (passed: boolean) => string;
+}
+
+function atLeast(threshold: number, from: string): PassRule {
+  return {
+    passes: (r) => r >= threshold,
+    explain: (passed) => `${passed ? "at or above" : "below"} ${from} ${Number(threshold.toPrecision(6))}`,
+  };
+}
 
 export function passRule(grader: JsonObject, threshold: number | undefined): PassRule {
-  const atLeast = (t: number, from: string): PassRule => ({ kind: "threshold", threshold: t, from, passes: (r) => r >= t });
   if (threshold !== undefined) return atLeast(threshold, "the assertion's threshold");
   const own = grader["pass_threshold"];
   if (typeof own === "number" && Number.isFinite(own)) return atLeast(own, "the grader's pass_threshold");
   switch (grader["type"]) {
     case "string_check":
-      return { kind: "fixed", description: "a string_check passes when it matches (reward 1)", passes: (r) => r >= 1 };
+      return { passes: (r) => r >= 1, explain: (passed) => (passed ? "a match" : "no match (a string_check passes at 1)") };
     case "label_model":
-      return { kind: "fixed", description: "a label_model passes with one of its passing_labels (reward 1)", passes: (r) => r >= 1 };
+      return { passes: (r) => r >= 1, explain: (passed) => (passed ? "a passing label" : "not one of the passing_labels") };
     default:
       return {
-        kind: "fixed",
-        description: "no pass_threshold, so it passes above 0 (set the assertion's threshold)",
         passes: (r) => r > 0,
+        explain: (passed) => `${passed ? "above 0" : "not above 0"} (no pass_threshold: set the assertion's threshold for another rule)`,
       };
   }
 }

@@ -187,7 +187,7 @@ describe("the real promptfoo", { timeout: 300_000 }, () => {
     { grader: "answer-similarity-evals", data: "answers", pass: (r) => r >= 0.85 },
   ];
 
-  it.each(examples)("$grader over the rows of $data: promptfoo's scores are grade eval's rewards", async ({ grader, data, pass }, ctx) => {
+  it.for(examples)("$grader over the rows of $data: promptfoo's scores are grade eval's rewards", async ({ grader, data, pass }, ctx) => {
     needPromptfoo(ctx);
     const config = `${grader}.yaml`;
     const written = await gradePromptfoo([`graders/${grader}.grade`, "--data", `data/${data}.jsonl`, "--skip-bad-rows", "-o", config]);
