@@ -307,7 +307,13 @@ function flagsText(response: RunResponse): string[] {
 }
 
 /** The GradingResult of one graded output. */
-export function gradingResult(grader: JsonObject, label: string, response: RunResponse, threshold: number | undefined): GradingResult {
+export function gradingResult(
+  grader: JsonObject,
+  label: string,
+  response: RunResponse,
+  threshold: number | undefined,
+  explanations: Readonly<Record<string, string>> = {},
+): GradingResult {
   const reward = response.reward;
   const flags = flagsText(response);
   const rule = passRule(grader, threshold);
@@ -317,7 +323,8 @@ export function gradingResult(grader: JsonObject, label: string, response: RunRe
   const reason = flags.length
     ? `${head}, failed: ${flags.join("; ")}`
     : `${head}, ${pass ? "passed" : "failed"}: ${rule.explain(pass)}`;
-  const result: GradingResult = { pass, score: reward, reason };
+  const own = explanations[""];
+  const result: GradingResult = { pass, score: reward, reason: own === undefined ? reason : `${reason}\nthe model: ${own}` };
   const subGraders = grader["graders"];
   if (grader["type"] === "multi" && isObject(subGraders)) {
     const subRewards = response.sub_rewards ?? {};
@@ -331,7 +338,9 @@ export function gradingResult(grader: JsonObject, label: string, response: RunRe
       return {
         pass: subPass,
         score,
-        reason: `${key}:${subName} ${String(subGrader["type"])}, reward ${format(score)}${typeof value === "number" ? "" : " (no sub-reward)"}, ${subPass ? "passed" : "failed"}: ${subRule.explain(subPass)}`,
+        reason:
+          `${key}:${subName} ${String(subGrader["type"])}, reward ${format(score)}${typeof value === "number" ? "" : " (no sub-reward)"}, ${subPass ? "passed" : "failed"}: ${subRule.explain(subPass)}` +
+          (explanations[key] === undefined ? "" : `\nthe model: ${explanations[key]}`),
       };
     });
     result.namedScores = Object.fromEntries(result.componentResults.map((c, i) => [Object.keys(subGraders)[i]!, c.score]));
@@ -349,8 +358,14 @@ async function gradeWith(graderPath: string | URL | undefined, output: unknown, 
     const loaded = await loadGrader(where);
     if (!loaded.ok) return failed(loaded.reason);
     const engine = await engineFor(engineOptions(config));
-    const response = await engine.grade({ grader: loaded.grader, sample: sampleOf(output), item: itemOf(context?.vars, config.omitVars) });
-    return gradingResult(loaded.grader, loaded.label, response, config.threshold ?? assertionThreshold(context ?? {}));
+    let explanations: Readonly<Record<string, string>> = {};
+    const response = await engine.grade({
+      grader: loaded.grader,
+      sample: sampleOf(output),
+      item: itemOf(context?.vars, config.omitVars),
+      onExplanations: (e) => (explanations = e),
+    });
+    return gradingResult(loaded.grader, loaded.label, response, config.threshold ?? assertionThreshold(context ?? {}), explanations);
   } catch (error) {
     if (error instanceof ConfigError) return failed(error.message);
     if (error instanceof EngineError) return failed(error.message);

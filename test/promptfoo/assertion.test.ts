@@ -144,7 +144,7 @@ describe("bad input: a failed assertion with the reason, never a silent 0", () =
   it("unknown config keys and wrong types", async () => {
     expect((await grader("x", { config: { grader: city, treshold: 1 } })).reason).toMatch(/^gradelang: unknown key `treshold` in the assertion's config \(known: grader, threshold,/);
     expect((await grader("x", { config: { grader: city, threshold: "high" } })).reason).toBe("gradelang: `config.threshold` must be a number, not a string");
-    expect((await grader("x", { config: "graders/x.grade" })).reason).toBe("gradelang: the assertion's `config` must be an object, not a string");
+    expect((await grader("x", { config: "graders/x.grade" as never })).reason).toBe("gradelang: the assertion's `config` must be an object, not a string");
     expect((await grader("x", { config: { grader: city, model: ["gpt-4o"] } })).reason).toBe(
       'gradelang: `config.model` must be a map {grader model: served model} or a list of "from=to", not a list',
     );
@@ -170,6 +170,9 @@ describe("bad input: a failed assertion with the reason, never a silent 0", () =
     try {
       const called = await grader("Thanks!", { config: { grader: file, modelBaseUrl: server.baseUrl, model: { "*": "served" } } });
       expect(called).toMatchObject({ pass: true, score: 0.5 });
+      expect(called.reason).toBe(
+        `"tone" score_model (${file}): reward 0.5, passed: above 0 (no pass_threshold: set the assertion's threshold for another rule)\nthe model: compared: close`,
+      );
       expect(server.requests[0]!.body.model).toBe("served");
     } finally {
       await server.close();

@@ -209,6 +209,9 @@ describe("the real promptfoo", { timeout: 300_000 }, () => {
       // One component per sub-grader after the assertion's own (promptfoo flattens them), with the sub-rewards.
       const row = rows[0]!;
       expect(row.gradingResult.componentResults.slice(1).map((c) => c.reason.split(":")[0])).toEqual(["tone", "ticket", "helpful"]);
+      // A model grader's explanation: its label, its reasoning steps.
+      expect(row.gradingResult.componentResults[1]!.reason).toMatch(/\nthe model: label "(warm|neutral|curt)"; read the reply: scored$/);
+      expect(row.gradingResult.componentResults[3]!.reason).toMatch(/\nthe model: read the reply: scored$/);
       expect(models.requests.length).toBeGreaterThan(0);
     }
   });
