@@ -428,7 +428,7 @@ Examples:
     .description("write a promptfoo config whose assertions are these graders (scores equal grade eval's rewards)")
     .argument("<graders...>", ".grade files, grader .json files, or directories (their .grade files)")
     .option("-o, --output <promptfooconfig.yaml>", "write (or update) this config; default: print a new one")
-    .option("-d, --data <rows.jsonl>", 'a dataset: each row becomes a test, its item fields the vars, its "sample" the recorded output')
+    .option("-d, --data <rows.jsonl>", 'a dataset: each row becomes a test, its item fields the vars, its "sample" the recorded output; - reads standard input')
     .option("--threshold <n>", "pass at this reward or above, instead of each grader's own rule", (value: string) => {
       const n = Number(value);
       if (value.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError("expected a number, e.g. 0.8");

@@ -57,7 +57,7 @@ interface Dataset {
 function readDataset(file: string, skipBad: boolean): Dataset {
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    text = fs.readFileSync(file === "-" ? 0 : file, "utf8");
   } catch (error) {
     throw new UsageError(`cannot read --data \`${file}\`: ${describeIoError(error)}`);
   }
@@ -69,7 +69,7 @@ function readDataset(file: string, skipBad: boolean): Dataset {
     if (line.trim() === "") return;
     const row = rowTest(line, i + 1);
     if (!row.ok) {
-      bad.push(`${file}:${i + 1}: ${row.message}`);
+      bad.push(`${file === "-" ? "<stdin>" : file}:${i + 1}: ${row.message}`);
       return;
     }
     for (const field of row.dropped) dropped.set(field, (dropped.get(field) ?? 0) + 1);

@@ -65,6 +65,12 @@ describe("grade promptfoo", () => {
     expect(config.tests[6]).toEqual({ description: "trip-07", vars: { town: "Toulouse", output: "Toulouse by plane." } });
   });
 
+  it("--data - reads the rows from standard input", () => {
+    const run = grade(["promptfoo", "graders/contains-city.grade", "--data", "-"], { cwd: dir, input: '{"item": {"city": "Oslo"}, "sample": "Oslo!"}\n' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(parse(run.stdout).tests).toEqual([{ description: "row 1", vars: { city: "Oslo", output: "Oslo!" } }]);
+  });
+
   it("malformed rows: listed with their line, nothing written, exit 1", () => {
     const run = cli("graders/contains-city.grade", "--data", "data/cities.jsonl", "-o", "bad-rows.yaml");
     expect(run.code).toBe(1);

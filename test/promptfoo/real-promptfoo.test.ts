@@ -227,6 +227,7 @@ describe("the real promptfoo", { timeout: 300_000 }, () => {
         `  - description: missing\n    vars: { output: Paris }\n    assert:\n${assertOf("grader: graders/nowhere.grade")}` +
         `  - description: no-var\n    vars: { output: Paris, town: Paris }\n    assert:\n${assertOf("grader: graders/contains-city.grade, omitVars: [output]")}` +
         `  - description: bad-key\n    vars: { output: Paris, city: Paris }\n    assert:\n${assertOf("grader: graders/contains-city.grade, treshold: 1")}` +
+        `  - description: threshold\n    vars: { output: In Paris, city: paris }\n    assert:\n      - type: javascript\n        value: file://node_modules/gradelang/promptfoo.js:grader\n        threshold: 2\n        config: { grader: graders/contains-city.grade }\n` +
         `  - description: package-form\n    vars: { output: In Paris, city: paris }\n    assert:\n      - type: javascript\n        value: package:gradelang/promptfoo:grader\n        config: { grader: graders/contains-city.grade }\n`,
     );
     const rows = new Map((await promptfooEval("bad.yaml")).map((r) => [r.testCase.description, r]));
@@ -241,6 +242,9 @@ describe("the real promptfoo", { timeout: 300_000 }, () => {
       '"mentions the city" string_check (graders/contains-city.grade): reward 0, failed: invalid_variable_error: variable `item.city` in `reference` not found',
     );
     expect(reason("bad-key")).toMatch(/^gradelang: unknown key `treshold` in the assertion's config \(known: grader, threshold, /);
+    // promptfoo's own `threshold` on the assertion is the pass rule (promptfoo applies it to numbers only).
+    expect(rows.get("threshold")!.success).toBe(false);
+    expect(reason("threshold")).toMatch(/reward 1, failed: below the assertion's threshold 2$/);
     expect(rows.get("package-form")!.success).toBe(true);
     expect(rows.get("package-form")!.score).toBe(1);
   });
