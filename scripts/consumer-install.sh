@@ -18,7 +18,7 @@ npm pack --silent --ignore-scripts --pack-destination "$scratch" >"$scratch/pack
 tarball="$scratch/$(tail -n 1 "$scratch/pack.txt")"
 [ -f "$tarball" ] || fail "npm pack made no tarball ($(cat "$scratch/pack.txt"))"
 tar -tzf "$tarball" | sed 's|^package/||' >"$scratch/files.txt"
-for needed in bin/grade.js dist/bundle/main.js dist/index.js dist/format/plugin.js data/wordnet-3.0.txt \
+for needed in bin/grade.js dist/bundle/main.js dist/index.js dist/format/plugin.js promptfoo.js dist/promptfoo/assertion.js data/wordnet-3.0.txt \
   data/WORDNET-LICENSE assets/report/report.js assets/report/report.css LICENSE README.md package.json; do
   grep -qx "$needed" "$scratch/files.txt" || fail "the tarball lacks $needed"
 done
@@ -68,6 +68,14 @@ grep -q '"kind":"run"' report.html || fail "grade report wrote a page without it
 
 step 'import { compile } from "gradelang"'
 npx node use.js
+
+step 'import { grader } from "gradelang/promptfoo" (and node_modules/gradelang/promptfoo.js, as a promptfoo config names it)'
+npx node promptfoo-assertion.js
+
+step "npx grade promptfoo graders/contains-city.grade -o promptfooconfig.yaml"
+npx grade promptfoo graders/contains-city.grade -o promptfooconfig.yaml
+grep -q "value: file://node_modules/gradelang/promptfoo.js:grader" promptfooconfig.yaml ||
+  fail "grade promptfoo did not name node_modules/gradelang/promptfoo.js: $(grep value: promptfooconfig.yaml)"
 
 step "prettier --plugin gradelang/prettier --check"
 npx prettier --plugin gradelang/prettier --check graders/contains-city.grade

@@ -85,6 +85,15 @@ describe("the published files", () => {
     expect(targets.filter((target) => !shipped(target))).toEqual([]);
   });
 
+  it("carry every export's files (gradelang/promptfoo: promptfoo.js at the root, for promptfoo configs)", () => {
+    const exports = (pkg as unknown as { exports: Record<string, string | Record<string, string>> }).exports;
+    expect(Object.keys(exports)).toContain("./promptfoo");
+    const targets = Object.values(exports).flatMap((entry) => (typeof entry === "string" ? [entry] : Object.values(entry)));
+    const missing = targets.map((t) => t.replace(/^\.\//, "")).filter((t) => !shipped(t) || !fs.existsSync(path.join(root, t)));
+    expect(missing).toEqual([]);
+    expect(fs.readFileSync(path.join(root, "promptfoo.js"), "utf8")).toContain('from "./dist/promptfoo/assertion.js"');
+  });
+
   it("include the LICENSE and WordNet's license beside its data", () => {
     expect(fs.readFileSync(path.join(root, "LICENSE"), "utf8")).toMatch(/^MIT License/);
     expect(fs.readFileSync(path.join(root, "data/WORDNET-LICENSE"), "utf8")).toContain("Princeton University");

@@ -96,6 +96,8 @@ Examples:
   grade agree results.jsonl --labels human.jsonl
                                              how far a model grader agrees with people
   grade serve --port 8787                    the local engine behind the API's grader routes
+  grade promptfoo exact.grade --data rows.jsonl -o promptfooconfig.yaml
+                                             score with the grader inside promptfoo
   grade validate exact.grade --remote        validate it with the API
   grade rules                                list the checker's rules`,
     );
@@ -562,6 +564,49 @@ Examples:
     .action(async (paths: string[], options: { output?: string }) => {
       const { decompileCommand } = await import("./decompile.js");
       process.exitCode = await decompileCommand(paths, options);
+    });
+
+  cli
+    .command("promptfoo")
+    .description("write a promptfoo config whose assertions are these graders (scores equal grade eval's rewards)")
+    .argument("<graders...>", ".grade files, grader .json files, or directories (their .grade files)")
+    .option("-o, --output <promptfooconfig.yaml>", "write (or update) this config; default: print a new one")
+    .option("-d, --data <rows.jsonl>", 'a dataset: each row becomes a test, its item fields the vars, its "sample" the recorded output; - reads standard input')
+    .option("--threshold <n>", "pass at this reward or above, instead of each grader's own rule", (value: string) => {
+      const n = Number(value);
+      if (value.trim() === "" || !Number.isFinite(n)) throw new InvalidArgumentError("expected a number, e.g. 0.8");
+      return n;
+    })
+    .option("--skip-bad-rows", "write the config without the malformed rows of --data (they are listed) instead of writing nothing")
+    .addHelpText(
+      "after",
+      `
+Every grader applies to every test: its assertion goes in defaultTest.assert,
+  - type: javascript
+    metric: <grader name>
+    value: file://node_modules/gradelang/promptfoo.js:grader    (this install, relative to the config)
+    config: { grader: <path relative to the config>, threshold?, omitVars? }
+A new config replays recorded outputs: prompts ["{{output}}"] and the echo provider, one test per
+--data row (grade eval's rows {"item", "sample", "id"?}: vars = the item's fields, output = the
+sample's text; a row with no sample is an item alone). An existing config keeps everything but
+its gradelang assertions (replaced) and, with --data, its tests (replaced by the rows); comments
+are kept. Run promptfoo from the config's directory: grader paths are relative to it.
+
+In promptfoo the score is the reward; pass is the grader's rule (pass_threshold, passing_labels,
+a string_check's match; else above 0), or --threshold. Model graders use GRADE_MODEL_BASE_URL,
+GRADE_MODEL_API_KEY (or the assertion's config: modelBaseUrl, model, ...), as grade eval does.
+
+Exit codes: 0 written, 1 a grader has errors or --data has malformed rows (nothing written),
+2 usage or I/O error.
+
+Examples:
+  grade promptfoo examples/graders/contains-city.grade --data examples/data/cities.jsonl --skip-bad-rows -o promptfooconfig.yaml
+  grade promptfoo graders/ -o promptfooconfig.yaml          # add the assertions to an existing config
+  grade promptfoo exact.grade --threshold 0.8               # print a starter config`,
+    )
+    .action(async (paths: string[], options: import("./promptfoo.js").PromptfooCommandOptions) => {
+      const { promptfooCommand } = await import("./promptfoo.js");
+      process.exitCode = await promptfooCommand(paths, options);
     });
 
   cli

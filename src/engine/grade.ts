@@ -177,7 +177,8 @@ async function gradeModel(grader: ModelGraderJson, ctx: GradeContext, stub: Stub
   const answer = await ctx.models.server.complete(grader, rendered.messages, ctx.models.calls);
   if (!answer.ok) return { reward: 0, errors: [answer.error] };
   const judged = judgeAnswer(grader, answer.text, answer.truncated);
-  return judged.ok ? success(judged.reward) : failure("model_grader_parse_error", judged.details);
+  if (!judged.ok) return failure("model_grader_parse_error", judged.details);
+  return judged.explanation === undefined ? success(judged.reward) : { ...success(judged.reward), explanations: { "": judged.explanation } };
 }
 
 /** One grader that is not a multi. `stub` replaces running it (tests). */
@@ -210,9 +211,12 @@ export async function gradeMulti(grader: MultiJson, ctx: GradeContext, given: Re
   );
   const subRewards: Record<string, number> = {};
   const errors: GradeError[] = [];
+  const explained: Record<string, string> = {};
   keys.forEach((key, i) => {
     const outcome = outcomes[i]!;
     subRewards[key] = outcome.reward;
+    const explanation = outcome.explanations?.[""];
+    if (explanation !== undefined) explained[key] = explanation;
     for (const error of outcome.errors) errors.push({ ...error, details: `graders.${key}: ${error.details}` });
   });
   const formula = grader.calculate_output;
@@ -220,14 +224,18 @@ export async function gradeMulti(grader: MultiJson, ctx: GradeContext, given: Re
   if (!parsed.expr || parsed.problems.length) {
     const problem = parsed.problems[0]?.message ?? "the formula is empty";
     errors.push({ flag: "formula_parse_error", details: `\`${formula}\`: ${problem}` });
-    return { reward: 0, errors, subRewards };
+    return { reward: 0, errors, subRewards, ...explanations(explained) };
   }
   const value = evaluateFormula(parsed.expr, subRewards);
   if (!value.ok) {
     errors.push({ flag: "formula_parse_error", details: value.error });
-    return { reward: 0, errors, subRewards };
+    return { reward: 0, errors, subRewards, ...explanations(explained) };
   }
-  return { reward: value.value, errors, subRewards };
+  return { reward: value.value, errors, subRewards, ...explanations(explained) };
+}
+
+function explanations(byKey: Record<string, string>): { explanations?: Record<string, string> } {
+  return Object.keys(byKey).length ? { explanations: byKey } : {};
 }
 
 /** Any grader; `stub` is a model grader's answer (or a reward), `given` a multi's stubs by key. */

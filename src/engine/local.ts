@@ -33,6 +33,11 @@ export interface LocalRun {
   readonly given?: Stub | undefined;
   /** A multi's sub-graders' answers or rewards, by key, instead of running them. */
   readonly givenByKey?: Readonly<Record<string, Stub>> | undefined;
+  /**
+   * Told the model graders' explanations (label, reasoning steps), by sub-grader key ("" for a lone
+   * model grader), when there are any: they are not part of the API's answer.
+   */
+  readonly onExplanations?: ((explanations: Readonly<Record<string, string>>) => void) | undefined;
 }
 
 /** A shallow copy of the grader where every `cosine` metric reads as a local one, for the schema check. */
@@ -125,6 +130,7 @@ export class LocalEngine implements GraderEngine {
       { self: run.given, byKey: run.givenByKey },
     );
     const seconds = (performance.now() - started) / 1000;
+    if (outcome.explanations && run.onExplanations) run.onExplanations(outcome.explanations);
     const usage = runUsage(calls);
     return {
       reward: outcome.reward,

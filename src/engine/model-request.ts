@@ -226,7 +226,19 @@ export function parseAnswerJson(text: string): { ok: true; value: unknown } | { 
   return { ok: false };
 }
 
-export type Judgement = { ok: true; reward: number } | { ok: false; details: string };
+/** `explanation`: the model's `steps`, "description: conclusion" one a line, when it gave any. */
+export type Judgement = { ok: true; reward: number; explanation?: string } | { ok: false; details: string };
+
+/** The model's reasoning steps as text, or undefined when there are none in a readable shape. */
+function explain(steps: unknown): string | undefined {
+  if (!Array.isArray(steps)) return undefined;
+  const lines = steps.flatMap((step) => {
+    if (!isObject(step)) return [];
+    const text = [step["description"], step["conclusion"]].filter((v) => typeof v === "string" && v.trim() !== "").join(": ");
+    return text ? [text] : [];
+  });
+  return lines.length ? lines.join("\n") : undefined;
+}
 
 /**
  * The reward from the model's answer text: score_model's `result` clamped to `range` (§5:
@@ -251,11 +263,16 @@ export function judgeAnswer(
       return { ok: false, details: `the model's \`result\` ${JSON.stringify(result)} is not a number` };
     }
     const [low, high] = grader.range ?? DEFAULT_RANGE;
-    return { ok: true, reward: Math.min(high!, Math.max(low!, result)) };
+    return withExplanation(Math.min(high!, Math.max(low!, result)), value["steps"]);
   }
   const labels = grader.labels ?? [];
   if (typeof result !== "string" || !labels.includes(result)) {
     return { ok: false, details: `the model's answer ${JSON.stringify(result)} is not one of the labels ${JSON.stringify(labels)}` };
   }
-  return { ok: true, reward: (grader.passing_labels ?? []).includes(result) ? 1 : 0 };
+  return withExplanation((grader.passing_labels ?? []).includes(result) ? 1 : 0, value["steps"], `label ${JSON.stringify(result)}`);
+}
+
+function withExplanation(reward: number, steps: unknown, answer?: string): Judgement {
+  const explanation = [answer, explain(steps)].filter((v) => v !== undefined).join("; ");
+  return explanation ? { ok: true, reward, explanation } : { ok: true, reward };
 }

@@ -69,6 +69,8 @@ export interface Outcome {
   readonly errors: readonly GradeError[];
   /** A multi's sub-graders' rewards, by key. */
   readonly subRewards?: Readonly<Record<string, number>>;
+  /** A model grader's explanation of its answer (its label and reasoning steps), by sub-grader key in a multi ("" alone). */
+  readonly explanations?: Readonly<Record<string, string>>;
 }
 
 export const success = (reward: number): Outcome => ({ reward, errors: [] });
