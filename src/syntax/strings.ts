@@ -225,3 +225,10 @@ function splitLines(text: string, at: number): Line[] {
 export function escapeBlock(text: string): string {
   return text.replaceAll('"""', BLOCK_ESCAPE);
 }
+
+/**
+ * A formula's line breaks as `\n`, whatever the file's: a line break is only space in a formula, so
+ * the JSON holds the same text for a CRLF (or lone CR) file as for an LF one, and the formatter's
+ * output (LF) reads back as the same formula.
+ */
+export const formulaLines = (text: string): string => (text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text);
