@@ -17,7 +17,7 @@ import { Progress, type ProgressMode } from "../eval/progress.js";
 import { FORMAT_VERSION, openResults, ResultsError, ResultWriter, RowSet, type Header } from "../eval/results.js";
 import { formatSummary, summaryJson, thousands, Tally, type RunInfo } from "../eval/summary.js";
 import { describeIoError, UsageError, useColor } from "./io.js";
-import { localEngineOptions, type LocalCommandOptions } from "./local-options.js";
+import { localEngineOptions, modelSecrets, type LocalCommandOptions } from "./local-options.js";
 
 /*
  * `grade eval <grader> --data rows.jsonl [--out results.jsonl]`: grade every row of a dataset on
@@ -130,7 +130,8 @@ export async function evalCommand(
   localFlags: readonly (readonly [flag: string, key: string])[] = [["--python", "python"], ["--python-timeout", "pythonTimeout"]],
 ): Promise<number> {
   checkOptions(options, localFlags);
-  const redact = createRedactor(knownSecrets(options));
+  // Every configured secret, masked in all that is written: messages, the summary, the results.
+  const redact = createRedactor([...knownSecrets(options), ...(options.remote ? [] : modelSecrets(options))]);
   const report = new Reporter({ redact, color: useColor(process.stderr) });
   const engineName = options.remote ? "remote" : "local";
 
@@ -183,7 +184,7 @@ export async function evalCommand(
         blank: data.blank,
       });
       // A failed write (a full disk) stops the run at once, like a closed standard output.
-      writer = new ResultWriter(opened.fd, undefined, () => abort.abort(), options.out);
+      writer = new ResultWriter(opened.fd, { onError: () => abort.abort(), out: options.out, redact });
       done = opened.done;
       if (opened.repaired) report.err(`grade eval: \`${options.out}\` ended in a torn line (the last run was killed); it was cut off and its row runs again\n`);
       if (opened.resumed) {
@@ -196,7 +197,7 @@ export async function evalCommand(
       throw error;
     }
   } else {
-    writer = new ResultWriter(undefined, () => abort.abort(), () => abort.abort());
+    writer = new ResultWriter(undefined, { onBroken: () => abort.abort(), onError: () => abort.abort(), redact });
     done = new RowSet(data.lines + 1);
   }
 

@@ -2,6 +2,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import type { LocalEngineOptions } from "../engine/local.js";
 import type { ModelApi, ModelServerOptions } from "../engine/models.js";
 import { UsageError } from "./io.js";
+import { basicAuth, credentialsOf, urlSecrets } from "../api/redact.js";
 
 /*
  * The options of the commands that run graders on the local engine (`run`, `test`, and any
@@ -150,7 +151,19 @@ export function resolveModelServer(options: LocalCommandOptions, env: Environmen
 
 /** The model keys the command could hold, so that none of them is ever printed. */
 export function modelSecrets(options: LocalCommandOptions, env: Environment = process.env): (string | undefined)[] {
-  return [options.modelApiKey, readEnv(env, "GRADE_MODEL_API_KEY")];
+  const urls = [options.modelBaseUrl, readEnv(env, "GRADE_MODEL_BASE_URL"), readEnv(env, "OPENAI_BASE_URL")];
+  const secrets: (string | undefined)[] = [options.modelApiKey, readEnv(env, "GRADE_MODEL_API_KEY"), ...urls.flatMap(urlSecrets)];
+  for (const url of urls) {
+    const credentials = url === undefined ? undefined : credentialsOf(url);
+    if (credentials) secrets.push(basicAuth(credentials));
+  }
+  // The key the engine sends: also OPENAI_API_KEY for the OpenAI API.
+  try {
+    secrets.push(resolveModelServer(options, env)?.apiKey);
+  } catch {
+    // a bad flag is reported where it is used
+  }
+  return secrets;
 }
 
 /** The engine's options from the parsed flags (and, for the model server, the environment). */

@@ -318,6 +318,17 @@ function writeWhole(fd: number, text: string): void {
  * last whole line, nothing more is written, `error` says what failed and `onError` is called (the
  * run stops; the rows written are kept and a resumed run grades the others).
  */
+export interface WriterOptions {
+  /** Standard output was closed by its reader. */
+  readonly onBroken?: (() => void) | undefined;
+  /** A write failed (`error` says what): the run should stop. */
+  readonly onError?: ((error: ResultsError) => void) | undefined;
+  /** The results file as the user named it, for the error. */
+  readonly out?: string | undefined;
+  /** Masks the configured secrets in every line (a model server may echo a key back). */
+  readonly redact?: ((text: string) => string) | undefined;
+}
+
 export class ResultWriter {
   private pending: string[] = [];
   private pendingSize = 0;
@@ -335,22 +346,19 @@ export class ResultWriter {
   written = 0;
 
   /**
-   * fd: the results file (positioned at its end), or undefined for standard output; `onBroken` is
-   * called when standard output is closed by its reader, `onError` when a write fails; `out` names
-   * the file in the error.
+   * fd: the results file (positioned at its end), or undefined for standard output.
    */
   constructor(
     private readonly fd: number | undefined,
-    onBroken?: () => void,
-    private readonly onError?: (error: ResultsError) => void,
-    private readonly out?: string,
+    private readonly options: WriterOptions = {},
   ) {
+    this.redact = options.redact ?? ((text) => text);
     if (fd === undefined) {
       process.stdout.on("error", (error: NodeJS.ErrnoException) => {
         this.pending = [];
         if (error.code === "EPIPE") {
           this.broken = true;
-          onBroken?.();
+          options.onBroken?.();
         } else this.fail(error);
       });
     } else {
@@ -362,12 +370,15 @@ export class ResultWriter {
     if (this.error) return;
     this.broken = true;
     this.pending = [];
-    this.error = ioError(error, this.fd === undefined ? "write the results to standard output" : `write --out \`${this.out ?? "the results file"}\``);
-    this.onError?.(this.error);
+    this.error = ioError(error, this.fd === undefined ? "write the results to standard output" : `write --out \`${this.options.out ?? "the results file"}\``);
+    this.options.onError?.(this.error);
   }
+
+  private readonly redact: (text: string) => string;
 
   write(line: string): void {
     if (this.broken) return;
+    line = this.redact(line);
     this.pending.push(line);
     this.pendingSize += line.length;
     if (this.pendingSize >= 64 * 1024) this.flush();
