@@ -67,4 +67,25 @@ describe("inputs that once crashed grade", () => {
     expect(grade(["fmt", crlf]).code).toBe(0);
     expect(grade(["check", crlf]).code).toBe(0);
   });
+
+  it("grade fmt: a lone CR inside a block string (found by test/property/fuzz.test.ts) is a line break, as in a quoted string", () => {
+    const source = 'string_check "s" {\n  input: sample.output_text\n  reference: """\n    a\r    b\n    """\n  operation: eq\n}\n';
+    const file = write("block-cr.grade", source);
+    expect(JSON.parse(grade(["compile", file]).stdout)).toMatchObject({ reference: "a\nb" });
+    const run = grade(["fmt", file]);
+    expect(run.stderr).not.toContain("internal error");
+    expect(run.code).toBe(0);
+    expect(fs.readFileSync(file, "utf8")).toContain('  reference: """\n    a\n    b\n    """\n');
+  });
+
+  it("grade fmt: a file with lone CR line endings throughout formats to LF and means the same", () => {
+    const source = 'score_model "s" {\r  model: "gpt-4o"\r  user """\r    Rate this:\r\r    {{sample.output_text}}\r    """\r}\r';
+    const file = write("cr-only.grade", source);
+    const before = grade(["compile", file]).stdout;
+    expect(JSON.parse(before)).toMatchObject({ input: [{ role: "user", content: "Rate this:\n\n{{sample.output_text}}" }] });
+    const run = grade(["fmt", file]);
+    expect(run.stderr).not.toContain("internal error");
+    expect(run.code).toBe(0);
+    expect(grade(["compile", file]).stdout).toBe(before);
+  });
 });
