@@ -69,7 +69,7 @@ export function addLocalEngineOptions(command: Command): Command {
   return command
     .option("--python <path>", "the python interpreter for python graders (default: python3), e.g. a venv with the service's packages")
     .option("--python-timeout <seconds>", "the limit of one python grader call (default: 120, the service's 2 minutes)", seconds)
-    .option("--model-base-url <url>", "call model graders (and cosine) on this OpenAI-compatible server, e.g. http://localhost:11434/v1 (env GRADE_MODEL_BASE_URL)")
+    .option("--model-base-url <url>", "call model graders (and cosine) on this OpenAI-compatible server, e.g. http://localhost:11434/v1 (env GRADE_MODEL_BASE_URL; user:pass@ in it is sent as Basic authorization)")
     .option("--model-api-key <key>", "the model server's key; prefer GRADE_MODEL_API_KEY (a flag is visible to other users of this machine)")
     .option("--model <from=to>", "serve a grader's model by another name, e.g. gpt-4o-2024-08-06=qwen2.5:7b, or '*=llama3' for all (repeatable)", mapping)
     .addOption(new Option("--model-api <api>", "Chat Completions or the Responses API for model graders (default: chat)").choices(["chat", "responses"]))

@@ -2,7 +2,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RunRequest, RunResponse, ValidateRequest, ValidateResponse } from "../api/engine.js";
 import { EngineError } from "../api/errors.js";
-import { basicAuth, createRedactor, credentialsOf, urlSecrets } from "../api/redact.js";
+import { basicAuth, createRedactor, credentialsOf, headerSecrets, urlSecrets } from "../api/redact.js";
 import type { JsonObject } from "../emit/emit.js";
 import { LocalEngine, type LocalEngineOptions } from "../engine/local.js";
 import { HttpError, invalidType, missingParameter } from "./errors.js";
@@ -336,7 +336,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   function send(req: http.IncomingMessage, res: http.ServerResponse, id: string, status: number, body: unknown, headers: Record<string, string> = {}): void {
     if (res.headersSent || res.destroyed) return;
-    const text = redact(JSON.stringify(body));
+    // The request's own Authorization / api-key values are masked too (nothing should echo them).
+    const own = headerSecrets({ authorization: req.headers.authorization, "api-key": String(req.headers["api-key"] ?? "") });
+    const text = (own.length ? createRedactor(own) : (t: string) => t)(redact(JSON.stringify(body)));
     res.writeHead(status, {
       "content-type": "application/json",
       "content-length": String(Buffer.byteLength(text)),
