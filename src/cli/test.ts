@@ -4,7 +4,8 @@ import { readTests, showExpectation } from "../emit/tests.js";
 import type { TestResult } from "../engine/run-tests.js";
 import { analyseInputs } from "./check.js";
 import { colors, expandInputs, UsageError, useColor } from "./io.js";
-import { localEngineOptions, type LocalCommandOptions } from "./local-options.js";
+import { createRedactor } from "../api/redact.js";
+import { localEngineOptions, modelSecrets, type LocalCommandOptions } from "./local-options.js";
 
 export interface TestCommandOptions extends LocalCommandOptions {
   readonly filter?: string | undefined;
@@ -30,6 +31,9 @@ function indent(text: string, by: string): string {
 export async function testCommand(paths: readonly string[], options: TestCommandOptions): Promise<number> {
   const inputs = await expandInputs(paths.length ? paths : ["."]);
   const c = colors(process.stdout);
+  // What a model server answered is printed (its details): no configured secret in it.
+  const redact = createRedactor(modelSecrets(options));
+  const out = { write: (text: string) => process.stdout.write(redact(text)) };
   const analysed = await analyseInputs(inputs, undefined, compile);
   const { LocalEngine } = await import("../engine/local.js");
   const { runTestCase } = await import("../engine/run-tests.js");
@@ -46,7 +50,7 @@ export async function testCommand(paths: readonly string[], options: TestCommand
       if (errors.length || !encodingOk || !result.grader) {
         process.stderr.write(renderPretty(errors, () => analysed.sources.get(input.label), { color: useColor(process.stderr) }) + "\n");
         const count = Math.max(tests.length, 1);
-        process.stdout.write(`${c.red("✗")} ${input.label}: ${errors.length || "an"} error${errors.length === 1 ? "" : "s"}; ${tests.length ? `its ${tests.length} test${tests.length === 1 ? "" : "s"} did not run` : "nothing to run"}\n`);
+        out.write(`${c.red("✗")} ${input.label}: ${errors.length || "an"} error${errors.length === 1 ? "" : "s"}; ${tests.length ? `its ${tests.length} test${tests.length === 1 ? "" : "s"} did not run` : "nothing to run"}\n`);
         failed += count;
         continue;
       }
@@ -60,24 +64,24 @@ export async function testCommand(paths: readonly string[], options: TestCommand
         return keep;
       });
       if (cases.length === 0) continue;
-      process.stdout.write(`${c.bold(input.label)}\n`);
+      out.write(`${c.bold(input.label)}\n`);
       for (const test of cases) {
         const outcome: TestResult = await runTestCase(engine, result.grader, test);
         if (outcome.passed) passed++;
         else failed++;
-        process.stdout.write(`${formatResult(outcome, c)}\n`);
+        out.write(`${formatResult(outcome, c)}\n`);
       }
     }
   } finally {
     await engine.close();
   }
-  if (withoutTests) process.stdout.write(c.dim(`${withoutTests} file${withoutTests === 1 ? "" : "s"} without tests\n`));
-  if (filteredOut) process.stdout.write(c.dim(`${filteredOut} test${filteredOut === 1 ? "" : "s"} left out by --filter\n`));
+  if (withoutTests) out.write(c.dim(`${withoutTests} file${withoutTests === 1 ? "" : "s"} without tests\n`));
+  if (filteredOut) out.write(c.dim(`${filteredOut} test${filteredOut === 1 ? "" : "s"} left out by --filter\n`));
   if (passed + failed === 0 && options.filter !== undefined) {
     throw new UsageError(`no test name contains \`${options.filter}\``);
   }
   const summary = `${passed} passed, ${failed} failed`;
-  process.stdout.write(`${failed ? c.red(summary) : c.green(summary)}\n`);
+  out.write(`${failed ? c.red(summary) : c.green(summary)}\n`);
   return failed ? 1 : 0;
 }
 

@@ -111,6 +111,17 @@ describe("a model server that echoes its request: the key is masked", () => {
   });
 });
 
+describe("grade test with a model server that echoes its request", () => {
+  it("prints the failing test's details with the key masked", async () => {
+    const file = path.join(dir, "tested.grade");
+    fs.writeFileSync(file, `${fs.readFileSync(SCORE(), "utf8")}\ntest "scored" {\n  sample: "fine"\n  expect: 1\n}\n`);
+    const run = await gradeAsync(["test", file, "--model-base-url", model.baseUrl], { env: { GRADE_MODEL_API_KEY: KEY } });
+    expect(run.code).toBe(1);
+    noSecret(run);
+    expect(run.stdout).toContain("[redacted]");
+  });
+});
+
 describe("a base URL's password", () => {
   it("grade run --model-base-url http://user:pass@host/v1: the connection error names the URL without credentials", async () => {
     const port = await closedPort();
