@@ -269,3 +269,76 @@ describe("grade eval killed with SIGKILL at random points", () => {
     expect(fs.existsSync(`${out}.lock`), "the last run released the lock it took over").toBe(false);
   }, 120_000);
 });
+
+describe("grade eval on a really full disk (a small tmpfs; skipped where mounting one is not allowed)", () => {
+  let disk: string | undefined;
+  beforeAll(() => {
+    const at = fs.mkdtempSync(path.join(os.tmpdir(), "grade-full-disk-"));
+    const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", at], { encoding: "utf8" });
+    if (mounted.status === 0) disk = at;
+    else fs.rmdirSync(at);
+  });
+  afterAll(() => {
+    if (!disk) return;
+    spawnSync("umount", [disk]);
+    fs.rmSync(disk, { recursive: true, force: true });
+  });
+  /** Fills the disk but for about `free` bytes: a file of zeros that can be deleted to make room. */
+  const fill = (free: number) => {
+    const filler = path.join(disk!, "filler");
+    fs.rmSync(filler, { force: true });
+    const block = Buffer.alloc(4096);
+    const fd = fs.openSync(filler, "w");
+    try {
+      for (;;) {
+        if (fs.statfsSync(disk!).bavail * fs.statfsSync(disk!).bsize <= free) break;
+        fs.writeSync(fd, block);
+      }
+    } catch {
+      // full
+    } finally {
+      fs.closeSync(fd);
+    }
+    return filler;
+  };
+
+  it("no room for the lock (ENOSPC): exit 2 and one line, no empty lock left behind; with room again the run goes ahead", (context) => {
+    if (!disk) return context.skip();
+    const data = file("enospc-lock.jsonl");
+    fs.writeFileSync(data, cityRows(100));
+    const out = path.join(disk, "results.jsonl");
+    const filler = fill(0);
+    const failed = grade(["eval", CITY, "--data", data, "--out", out, "--no-progress"]);
+    clean(failed);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toBe(`grade: cannot create the lock file \`${out}.lock\` beside --out: no space left on the device (ENOSPC)\n`);
+    expect(fs.readdirSync(disk).sort()).toEqual(["filler"]);
+    fs.rmSync(filler);
+    const next = grade(["eval", CITY, "--data", data, "--out", out, "--no-progress"]);
+    clean(next);
+    expect(next.code).toBe(1);
+    exactlyOnce(rowsOf(out), 100);
+  });
+
+  it("the disk fills up mid-run (ENOSPC): exit 2, whole lines kept; after making room the resumed run completes", (context) => {
+    if (!disk) return context.skip();
+    const data = file("enospc-run.jsonl");
+    fs.writeFileSync(data, cityRows(3000));
+    const out = path.join(disk, "run-results.jsonl");
+    const filler = fill(64 * 1024);
+    const failed = grade(["eval", CITY, "--data", data, "--out", out, "--no-progress"]);
+    clean(failed);
+    expect(failed.code).toBe(2);
+    const kept = rowsOf(out).length;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(3000);
+    expect(failed.stderr).toBe(
+      `grade: cannot write --out \`${out}\`: no space left on the device (ENOSPC); stopped; the ${kept.toLocaleString("en-US")} of 3,000 rows written are kept: make room and run the same command again to resume\n`,
+    );
+    fs.rmSync(filler);
+    const resumed = grade(["eval", CITY, "--data", data, "--out", out, "--no-progress"]);
+    clean(resumed);
+    expect(resumed.code).toBe(1);
+    exactlyOnce(rowsOf(out), 3000);
+  });
+});
