@@ -1,4 +1,5 @@
 import { EngineError } from "./errors.js";
+import { urlSecrets } from "./redact.js";
 
 /*
  * Where the remote engine sends requests and how: flags first, then the environment variables
@@ -162,5 +163,7 @@ export function knownSecrets(options: RemoteOptions, env: Environment = process.
   return [
     options.apiKey,
     ...["OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "OPENAI_ADMIN_KEY"].map((name) => readEnv(env, name)),
+    // The password of a base URL (`https://user:pass@host/v1`).
+    ...[options.baseUrl, options.azureEndpoint, readEnv(env, "OPENAI_BASE_URL"), readEnv(env, "AZURE_OPENAI_ENDPOINT")].flatMap(urlSecrets),
   ];
 }

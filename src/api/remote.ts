@@ -2,7 +2,7 @@ import type { OpenAI } from "openai";
 import type { RemoteConfig } from "./config.js";
 import type { GraderEngine, RunRequest, RunResponse, ValidateRequest, ValidateResponse } from "./engine.js";
 import { EngineError } from "./errors.js";
-import { createRedactor, redactKeyShaped, type Redactor } from "./redact.js";
+import { createRedactor, redactKeyShaped, urlSecrets, withoutCredentials, type Redactor } from "./redact.js";
 import { isObject, parseRunResponse, parseValidateResponse } from "./response.js";
 
 /*
@@ -49,7 +49,8 @@ function createClient(sdk: Sdk, config: RemoteConfig, apiKey: string, log: Attem
   };
   const common = {
     apiKey,
-    baseURL: config.baseURL,
+    // fetch refuses a URL holding a user and password; the API takes the key.
+    baseURL: withoutCredentials(config.baseURL),
     timeout: config.timeoutMs,
     maxRetries: config.maxRetries,
     fetch: counting,
@@ -81,7 +82,7 @@ export class RemoteEngine implements GraderEngine {
     if (config.apiKey === undefined) {
       throw new EngineError("config", `no API key: set ${config.keyVariable} (or pass --api-key)`);
     }
-    this.redact = createRedactor([config.apiKey]);
+    this.redact = createRedactor([config.apiKey, ...urlSecrets(config.baseURL)]);
     this.client = this.guard(() => createClient(sdk, config, config.apiKey!, this.log));
   }
 
@@ -169,7 +170,7 @@ export class RemoteEngine implements GraderEngine {
     if (error instanceof sdk.APIConnectionError) {
       return new EngineError(
         "network",
-        `cannot reach the API at ${this.redact(this.config.baseURL)}: ${this.redact(connectionProblem(error))} (${this.attempts()}); check ${this.where()} and the network`,
+        `cannot reach the API at ${this.redact(withoutCredentials(this.config.baseURL))}: ${this.redact(connectionProblem(error))} (${this.attempts()}); check ${this.where()} and the network`,
         { attempts },
       );
     }

@@ -35,7 +35,9 @@ export function builtinSample(outputJson: Shape = ANY): Map<string, Shape> {
     .set("output_audio", OUTPUT_AUDIO);
 }
 
-export function shapeOf(type: TypeExpr): Shape {
+/** A type's shape; a part error recovery left out (`[string |]`, already reported) is `any`. */
+export function shapeOf(type: TypeExpr | undefined): Shape {
+  if (type === undefined || type === null) return ANY;
   switch (type.kind) {
     case "NamedType":
       return type.name === "any" ? ANY : { kind: "scalar", name: type.name };

@@ -20,7 +20,7 @@ import { brokenGates, evalSuite } from "../report/gates.js";
 import { junitXml } from "../report/junit.js";
 import { readResults } from "../report/results.js";
 import { describeIoError, UsageError, useColor } from "./io.js";
-import { localEngineOptions, type LocalCommandOptions } from "./local-options.js";
+import { localEngineOptions, modelSecrets, type LocalCommandOptions } from "./local-options.js";
 
 /*
  * `grade eval <grader> --data rows.jsonl [--out results.jsonl]`: grade every row of a dataset on
@@ -138,7 +138,8 @@ export async function evalCommand(
   localFlags: readonly (readonly [flag: string, key: string])[] = [["--python", "python"], ["--python-timeout", "pythonTimeout"]],
 ): Promise<number> {
   checkOptions(options, localFlags);
-  const redact = createRedactor(knownSecrets(options));
+  // Every configured secret, masked in all that is written: messages, the summary, the results.
+  const redact = createRedactor([...knownSecrets(options), ...(options.remote ? [] : modelSecrets(options))]);
   const report = new Reporter({ redact, color: useColor(process.stderr) });
   const engineName = options.remote ? "remote" : "local";
 
@@ -184,8 +185,14 @@ export async function evalCommand(
     try {
       // Before the file is opened: --overwrite must not truncate another run's file either.
       lock = lockResults(options.out);
-      const opened = await openResults(options.out, header, { overwrite: options.overwrite, onRecord: (r) => tally.add(r, true) });
-      writer = new ResultWriter(opened.fd);
+      const opened = await openResults(options.out, header, {
+        overwrite: options.overwrite,
+        onRecord: (r) => tally.add(r, true),
+        lines: data.lines,
+        blank: data.blank,
+      });
+      // A failed write (a full disk) stops the run at once, like a closed standard output.
+      writer = new ResultWriter(opened.fd, { onError: () => abort.abort(), out: options.out, redact });
       done = opened.done;
       if (opened.repaired) report.err(`grade eval: \`${options.out}\` ended in a torn line (the last run was killed); it was cut off and its row runs again\n`);
       if (opened.resumed) {
@@ -193,11 +200,12 @@ export async function evalCommand(
       }
     } catch (error) {
       lock?.release();
+      data.remove?.();
       if (error instanceof ResultsError) throw new UsageError(error.message);
       throw error;
     }
   } else {
-    writer = new ResultWriter(undefined, () => abort.abort());
+    writer = new ResultWriter(undefined, { onBroken: () => abort.abort(), onError: () => abort.abort(), redact });
     done = new RowSet(data.lines + 1);
   }
 
@@ -241,6 +249,16 @@ export async function evalCommand(
     data.remove?.();
   }
   const seconds = (performance.now() - started) / 1000;
+
+  if (writer.error) {
+    // A full disk or a size limit: what failed, and that nothing written is lost.
+    const kept =
+      options.out !== undefined
+        ? `the ${thousands(tally.earlier + writer.written)} of ${thousands(data.rows)} rows written are kept: make room and run the same command again to resume`
+        : "give --out <file> to make a run resumable";
+    report.fail(`${redact(writer.error.message)}; stopped; ${kept}`);
+    return forceExit(EXIT.usage);
+  }
 
   const info: RunInfo = {
     grader: source.label,

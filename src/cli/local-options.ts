@@ -2,6 +2,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import type { LocalEngineOptions } from "../engine/local.js";
 import type { ModelApi, ModelServerOptions } from "../engine/models.js";
 import { UsageError } from "./io.js";
+import { basicAuth, credentialsOf, urlSecrets } from "../api/redact.js";
 
 /*
  * The options of the commands that run graders on the local engine (`run`, `test`, and any
@@ -68,7 +69,7 @@ export function addLocalEngineOptions(command: Command): Command {
   return command
     .option("--python <path>", "the python interpreter for python graders (default: python3), e.g. a venv with the service's packages")
     .option("--python-timeout <seconds>", "the limit of one python grader call (default: 120, the service's 2 minutes)", seconds)
-    .option("--model-base-url <url>", "call model graders (and cosine) on this OpenAI-compatible server, e.g. http://localhost:11434/v1 (env GRADE_MODEL_BASE_URL)")
+    .option("--model-base-url <url>", "call model graders (and cosine) on this OpenAI-compatible server, e.g. http://localhost:11434/v1 (env GRADE_MODEL_BASE_URL; user:pass@ in it is sent as Basic authorization)")
     .option("--model-api-key <key>", "the model server's key; prefer GRADE_MODEL_API_KEY (a flag is visible to other users of this machine)")
     .option("--model <from=to>", "serve a grader's model by another name, e.g. gpt-4o-2024-08-06=qwen2.5:7b, or '*=llama3' for all (repeatable)", mapping)
     .addOption(new Option("--model-api <api>", "Chat Completions or the Responses API for model graders (default: chat)").choices(["chat", "responses"]))
@@ -150,7 +151,19 @@ export function resolveModelServer(options: LocalCommandOptions, env: Environmen
 
 /** The model keys the command could hold, so that none of them is ever printed. */
 export function modelSecrets(options: LocalCommandOptions, env: Environment = process.env): (string | undefined)[] {
-  return [options.modelApiKey, readEnv(env, "GRADE_MODEL_API_KEY")];
+  const urls = [options.modelBaseUrl, readEnv(env, "GRADE_MODEL_BASE_URL"), readEnv(env, "OPENAI_BASE_URL")];
+  const secrets: (string | undefined)[] = [options.modelApiKey, readEnv(env, "GRADE_MODEL_API_KEY"), ...urls.flatMap(urlSecrets)];
+  for (const url of urls) {
+    const credentials = url === undefined ? undefined : credentialsOf(url);
+    if (credentials) secrets.push(basicAuth(credentials));
+  }
+  // The key the engine sends: also OPENAI_API_KEY for the OpenAI API.
+  try {
+    secrets.push(resolveModelServer(options, env)?.apiKey);
+  } catch {
+    // a bad flag is reported where it is used
+  }
+  return secrets;
 }
 
 /** The engine's options from the parsed flags (and, for the model server, the environment). */

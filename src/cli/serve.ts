@@ -1,5 +1,6 @@
 import { UsageError } from "./io.js";
-import { localEngineOptions, type LocalCommandOptions } from "./local-options.js";
+import { knownSecrets } from "../api/config.js";
+import { localEngineOptions, modelSecrets, type LocalCommandOptions } from "./local-options.js";
 import { DEFAULTS, startServer, type RunningServer } from "../server/server.js";
 import { bindWarnings } from "../server/security.js";
 
@@ -106,6 +107,7 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
       allowPython,
       engineOptions,
       log,
+      secrets: [...modelSecrets(options), ...knownSecrets({})],
     });
   } catch (error) {
     say(listenFailure(error as NodeJS.ErrnoException, host, port));

@@ -6,8 +6,9 @@ import type { TestResult } from "../engine/run-tests.js";
 import type { CallValue } from "../syntax/ast.js";
 import { analyseInputs } from "./check.js";
 import { colors, expandInputs, UsageError, useColor } from "./io.js";
-import { localEngineOptions, type LocalCommandOptions } from "./local-options.js";
 import { junitXml, type JunitCase, type JunitSuite } from "../report/junit.js";
+import { createRedactor } from "../api/redact.js";
+import { localEngineOptions, modelSecrets, type LocalCommandOptions } from "./local-options.js";
 
 export interface TestCommandOptions extends LocalCommandOptions {
   readonly filter?: string | undefined;
@@ -38,6 +39,9 @@ export async function testCommand(paths: readonly string[], options: TestCommand
   const stream = junit ? process.stderr : process.stdout;
   const c = colors(stream);
   const suites: JunitSuite[] = [];
+  // What a model server answered is printed (its details): no configured secret in it.
+  const redact = createRedactor(modelSecrets(options));
+  const out = { write: (text: string) => stream.write(redact(text)) };
   const analysed = await analyseInputs(inputs, undefined, compile);
   const { LocalEngine } = await import("../engine/local.js");
   const { runTestCase } = await import("../engine/run-tests.js");
@@ -54,7 +58,7 @@ export async function testCommand(paths: readonly string[], options: TestCommand
       if (errors.length || !encodingOk || !result.grader) {
         process.stderr.write(renderPretty(errors, () => analysed.sources.get(input.label), { color: useColor(process.stderr) }) + "\n");
         const count = Math.max(tests.length, 1);
-        stream.write(`${c.red("✗")} ${input.label}: ${errors.length || "an"} error${errors.length === 1 ? "" : "s"}; ${tests.length ? `its ${tests.length} test${tests.length === 1 ? "" : "s"} did not run` : "nothing to run"}\n`);
+        out.write(`${c.red("✗")} ${input.label}: ${errors.length || "an"} error${errors.length === 1 ? "" : "s"}; ${tests.length ? `its ${tests.length} test${tests.length === 1 ? "" : "s"} did not run` : "nothing to run"}\n`);
         failed += count;
         suites.push({ name: input.label, cases: [{ classname: input.label, name: input.label, error: { message: `${errors.length || "an"} error${errors.length === 1 ? "" : "s"} in the file; its tests did not run`, type: "check", text: errors.map((d) => `${d.rule}: ${d.message}`).join("\n") } }] });
         continue;
@@ -75,28 +79,28 @@ export async function testCommand(paths: readonly string[], options: TestCommand
         return keep;
       });
       if (cases.length === 0) continue;
-      stream.write(`${c.bold(input.label)}\n`);
+      out.write(`${c.bold(input.label)}\n`);
       const suite: JunitSuite & { cases: JunitCase[] } = { name: input.label, cases: [] };
       suites.push(suite);
       for (const test of cases) {
         const outcome: TestResult = await runTestCase(engine, result.grader, test);
         if (outcome.passed) passed++;
         else failed++;
-        stream.write(`${formatResult(outcome, c)}\n`);
+        out.write(`${formatResult(outcome, c)}\n`);
         suite.cases.push(junitCase(input.label, outcome));
       }
     }
   } finally {
     await engine.close();
   }
-  if (withoutTests) stream.write(c.dim(`${withoutTests} file${withoutTests === 1 ? "" : "s"} without tests\n`));
-  if (filteredOut) stream.write(c.dim(`${filteredOut} test${filteredOut === 1 ? "" : "s"} left out by --filter\n`));
+  if (withoutTests) out.write(c.dim(`${withoutTests} file${withoutTests === 1 ? "" : "s"} without tests\n`));
+  if (filteredOut) out.write(c.dim(`${filteredOut} test${filteredOut === 1 ? "" : "s"} left out by --filter\n`));
   if (passed + failed === 0 && options.filter !== undefined) {
     throw new UsageError(`no test name contains \`${options.filter}\``);
   }
   const summary = `${passed} passed, ${failed} failed`;
-  stream.write(`${failed ? c.red(summary) : c.green(summary)}\n`);
-  if (junit) process.stdout.write(junitXml(suites, "grade test"));
+  out.write(`${failed ? c.red(summary) : c.green(summary)}\n`);
+  if (junit) process.stdout.write(redact(junitXml(suites, "grade test")));
   return failed ? 1 : 0;
 }
 

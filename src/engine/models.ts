@@ -1,5 +1,5 @@
 import type { OpenAI } from "openai";
-import { createRedactor, redactKeyShaped, type Redactor } from "../api/redact.js";
+import { basicAuth, createRedactor, credentialsOf, redactKeyShaped, urlSecrets, withoutCredentials, type Redactor } from "../api/redact.js";
 import { isObject } from "../api/response.js";
 import {
   chatBody,
@@ -77,17 +77,6 @@ type Sdk = typeof import("openai");
 const NO_KEY = "no-key";
 
 /** A URL without user name and password, for messages. */
-function showUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (!parsed.username && !parsed.password) return url;
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString();
-  } catch {
-    return url;
-  }
-}
 
 const ZERO: TokenUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, cached_tokens: 0 };
 
@@ -158,9 +147,19 @@ export class ModelServer {
     this.api = options.api ?? "chat";
     this.timeoutMs = options.timeoutMs ?? DEFAULT_MODEL_TIMEOUT_MS;
     this.maxRetries = options.maxRetries ?? DEFAULT_MODEL_MAX_RETRIES;
-    const redact = createRedactor([options.apiKey]);
+    // A base URL's user and password go as Basic authorization (fetch refuses a URL holding them)
+    // when no key is set; the password never shows in a message or an answer.
+    this.baseURL = withoutCredentials(options.baseURL);
+    const credentials = credentialsOf(options.baseURL);
+    this.basic = credentials ? `Basic ${basicAuth(credentials)}` : undefined;
+    const redact = createRedactor([options.apiKey, ...urlSecrets(options.baseURL), credentials && basicAuth(credentials)]);
     this.redact = (text) => redactKeyShaped(redact(text));
   }
+
+  /** The base URL without its credentials. */
+  private readonly baseURL: string;
+  /** `Basic ...` from the base URL's credentials. */
+  private readonly basic: string | undefined;
 
   /** The name the server knows for a grader's model: an exact mapping, else `*`, else the name. */
   graderModel(model: string): string {
@@ -216,7 +215,7 @@ export class ModelServer {
   }
 
   private url(path: string): string {
-    return `${showUrl(this.options.baseURL).replace(/\/+$/, "")}${path}`;
+    return `${this.baseURL.replace(/\/+$/, "")}${path}`;
   }
 
   private malformed(path: string, what: string): { ok: false; error: GradeError } {
@@ -272,7 +271,7 @@ export class ModelServer {
     const key = this.options.apiKey;
     return new sdk.OpenAI({
       apiKey: key ?? NO_KEY,
-      baseURL: this.options.baseURL,
+      baseURL: this.baseURL,
       timeout: this.timeoutMs,
       maxRetries: this.maxRetries,
       fetch: counting,
@@ -283,7 +282,7 @@ export class ModelServer {
       adminAPIKey: null,
       webhookSecret: null,
       // Without a key, no Authorization header at all (a local server needs none).
-      ...(key === undefined ? { defaultHeaders: { Authorization: null } } : {}),
+      ...(key === undefined ? { defaultHeaders: { Authorization: this.basic ?? null } } : {}),
     });
   }
 
@@ -332,7 +331,7 @@ export class ModelServer {
     }
     if (error instanceof sdk.APIConnectionError) {
       return (
-        `cannot reach the model server at ${this.redact(showUrl(this.options.baseURL))}: ${this.redact(connectionProblem(error))} ` +
+        `cannot reach the model server at ${this.redact(this.baseURL)}: ${this.redact(connectionProblem(error))} ` +
         `(${this.attempts(log)}); check --model-base-url or GRADE_MODEL_BASE_URL, and that the server is running`
       );
     }

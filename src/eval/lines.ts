@@ -42,6 +42,8 @@ export interface DataScan {
   readonly bytes: number;
   /** sha256 of the bytes, hex. */
   readonly sha256: string;
+  /** The numbers of the blank lines, ascending (no row has them: a results line naming one is refused). */
+  readonly blank: readonly number[];
 }
 
 /** JSON whitespace, and the carriage return of `\r\n`. */
@@ -53,6 +55,7 @@ export async function scanData(file: string): Promise<DataScan> {
   let rows = 0;
   let lines = 0;
   let bytes = 0;
+  const blank: number[] = [];
   /** Whether the line being read has a byte that is not whitespace yet; `open` once it has any byte. */
   let content = false;
   let open = false;
@@ -79,6 +82,7 @@ export async function scanData(file: string): Promise<DataScan> {
       if (nl === -1) break;
       lines++;
       if (content) rows++;
+      else blank.push(lines);
       content = false;
       open = false;
       from = nl + 1;
@@ -87,8 +91,9 @@ export async function scanData(file: string): Promise<DataScan> {
   if (open) {
     lines++;
     if (content) rows++;
+    else blank.push(lines);
   }
-  return { rows, lines, bytes, sha256: hash.digest("hex") };
+  return { rows, lines, bytes, sha256: hash.digest("hex"), blank };
 }
 
 /** One line of the file: its 1-based number and text (without `\r\n`; the BOM of line 1 removed). */

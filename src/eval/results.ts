@@ -101,11 +101,28 @@ function lastNewlineEnd(fd: number, size: number): number {
   return 0;
 }
 
+const REASONS: Readonly<Record<string, string>> = {
+  ENOENT: "no such directory",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EISDIR: "is a directory",
+  ENOSPC: "no space left on the device (ENOSPC)",
+  EDQUOT: "disk quota exceeded (EDQUOT)",
+  EFBIG: "the file is larger than the file size limit allows (EFBIG)",
+  EROFS: "read-only file system (EROFS)",
+  EIO: "input/output error (EIO)",
+};
+
+/** An I/O error's reason in words: `permission denied`, `no space left on the device (ENOSPC)`. */
+export function ioReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== undefined && Object.hasOwn(REASONS, code)) return REASONS[code]!;
+  return code ?? (error instanceof Error ? error.message : String(error));
+}
+
 /** An I/O error in words: `cannot <what>: permission denied`. */
 export function ioError(error: unknown, what: string): ResultsError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const reason = code === "ENOENT" ? "no such directory" : code === "EACCES" || code === "EPERM" ? "permission denied" : code === "EISDIR" ? "is a directory" : (code ?? String(error));
-  return new ResultsError(`cannot ${what}: ${reason}`);
+  return new ResultsError(`cannot ${what}: ${ioReason(error)}`);
 }
 
 /**
@@ -113,11 +130,15 @@ export function ioError(error: unknown, what: string): ResultsError {
  * checked against the header (ResultsError when it belongs to another run), its torn last line cut
  * off, and its rows passed to `onRecord` and returned as done. `overwrite` starts afresh.
  */
-export async function openResults(
-  out: string,
-  header: Header,
-  options: { overwrite?: boolean | undefined; onRecord?: (record: ResultRecord) => void },
-): Promise<Opened> {
+export interface OpenOptions {
+  readonly overwrite?: boolean | undefined;
+  readonly onRecord?: (record: ResultRecord) => void;
+  /** The lines of the data (blank ones included) and the blank ones: a result for another line is refused. */
+  readonly lines?: number | undefined;
+  readonly blank?: readonly number[] | undefined;
+}
+
+export async function openResults(out: string, header: Header, options: OpenOptions): Promise<Opened> {
   let size = 0;
   try {
     const stat = fs.statSync(out);
@@ -135,7 +156,12 @@ export async function openResults(
     } catch (error) {
       throw ioError(error, `write --out \`${out}\``);
     }
-    writeWhole(fd, `${JSON.stringify(header)}\n`);
+    try {
+      writeHeader(fd, header, out, 0);
+    } catch (error) {
+      fs.closeSync(fd);
+      throw error;
+    }
     return { fd, done, resumed: false, repaired: false };
   }
 
@@ -170,6 +196,8 @@ export async function openResults(
       repaired = true;
     }
     let first = true;
+    const blank = new RowSet(options.lines ?? 0);
+    for (const line of options.blank ?? []) blank.add(line);
     for await (const { line, text } of readLines(out)) {
       if (first) {
         first = false;
@@ -182,18 +210,62 @@ export async function openResults(
       } catch {
         record = undefined;
       }
-      if (!isObject(record) || !Number.isSafeInteger(record["row"]) || (record["row"] as number) < 1) {
-        throw new ResultsError(
-          `line ${line} of \`${out}\` is not a result of grade eval (was the file edited?); fix or delete that line, or --overwrite to start again`,
-        );
+      const problem = invalidRecord(record, options.lines, blank, header.data.file);
+      if (problem) {
+        throw new ResultsError(`line ${line} of \`${out}\` ${problem} (was the file edited?); fix or delete that line, or --overwrite to start again`);
       }
-      if (done.add(record["row"] as number)) options.onRecord?.(record as unknown as ResultRecord);
+      // A row written twice (by hand, or two runs of an older version) counts once: the first.
+      if (done.add((record as ResultRecord).row)) options.onRecord?.(record as ResultRecord);
     }
-    if (first) writeWhole(fd, `${JSON.stringify(header)}\n`);
+    if (first) writeHeader(fd, header, out, end);
     return { fd, done, resumed: done.size > 0, repaired };
   } catch (error) {
     fs.closeSync(fd);
     throw error;
+  }
+}
+
+const finite = (value: unknown): boolean => typeof value === "number" && Number.isFinite(value);
+
+/**
+ * What is wrong with a results line read back, in words ("is for row 99999, ..."), or undefined
+ * when it is a result grade eval could have written for this data: a row that is a line of the
+ * data holding a row; a finite reward, or none with the reason; finite numbers where the
+ * summary adds them up.
+ */
+function invalidRecord(record: unknown, lines: number | undefined, blank: RowSet, data: string): string | undefined {
+  if (!isObject(record)) return "is not a result of grade eval";
+  const row = record["row"];
+  if (typeof row !== "number" || !Number.isSafeInteger(row) || row < 1) return "is not a result of grade eval (no row number)";
+  if (lines !== undefined && row > lines) {
+    return `is for row ${row}, but \`${data}\` has ${lines} line${lines === 1 ? "" : "s"}`;
+  }
+  if (blank.has(row)) return `is for row ${row}, a blank line of \`${data}\``;
+  const reward = record["reward"];
+  if (reward === null) {
+    if (record["error_kind"] !== "malformed" && record["error_kind"] !== "failed") return `has no reward and no error_kind (malformed or failed) for row ${row}`;
+    if (typeof record["error"] !== "string") return `has no error message for row ${row}`;
+  } else if (!finite(reward)) {
+    return `has a reward that is not a finite number for row ${row} (${typeof reward === "number" ? String(reward) : JSON.stringify(reward)})`;
+  }
+  const errors = record["errors"];
+  if (errors !== undefined && !isObject(errors)) return `has errors that are not an object for row ${row}`;
+  const seconds = record["execution_time"];
+  if (seconds !== undefined && (!finite(seconds) || (seconds as number) < 0)) return `has an execution_time that is not a finite number of seconds for row ${row}`;
+  return undefined;
+}
+
+/** Writes the header at `at` (the file's end); a failure (a full disk) is a ResultsError, the file cut back. */
+function writeHeader(fd: number, header: Header, out: string, at: number): void {
+  try {
+    writeWhole(fd, `${JSON.stringify(header)}\n`);
+  } catch (error) {
+    try {
+      fs.ftruncateSync(fd, at);
+    } catch {
+      // a torn header is recognised on the next run
+    }
+    throw ioError(error, `write --out \`${out}\``);
   }
 }
 
@@ -241,7 +313,22 @@ function writeWhole(fd: number, text: string): void {
  * Where finished rows go: appended to the results file, or printed to standard output. Lines
  * finished in the same turn of the event loop are written together, in one write call of whole
  * lines, at the end of that turn (or at once past 64 kB), so a SIGKILL never tears a line.
+ *
+ * A write that fails (a full disk, a file size limit) never throws: the file is cut back to its
+ * last whole line, nothing more is written, `error` says what failed and `onError` is called (the
+ * run stops; the rows written are kept and a resumed run grades the others).
  */
+export interface WriterOptions {
+  /** Standard output was closed by its reader. */
+  readonly onBroken?: (() => void) | undefined;
+  /** A write failed (`error` says what): the run should stop. */
+  readonly onError?: ((error: ResultsError) => void) | undefined;
+  /** The results file as the user named it, for the error. */
+  readonly out?: string | undefined;
+  /** Masks the configured secrets in every line (a model server may echo a key back). */
+  readonly redact?: ((text: string) => string) | undefined;
+}
+
 export class ResultWriter {
   private pending: string[] = [];
   private pendingSize = 0;
@@ -250,27 +337,48 @@ export class ResultWriter {
 
   /** Standard output was closed by the reader (`| head`): nothing more is written. */
   private broken = false;
+  /** The length of the results file: whole lines only. */
+  private end = 0;
+
+  /** The write error that stopped the writer, in words (`cannot write --out ...: no space left ...`). */
+  error: ResultsError | undefined;
+  /** Result lines written (and not cut back). */
+  written = 0;
 
   /**
-   * fd: the results file (positioned at its end), or undefined for standard output; `onBroken` is
-   * called when standard output is closed by its reader.
+   * fd: the results file (positioned at its end), or undefined for standard output.
    */
   constructor(
     private readonly fd: number | undefined,
-    onBroken?: () => void,
+    private readonly options: WriterOptions = {},
   ) {
+    this.redact = options.redact ?? ((text) => text);
     if (fd === undefined) {
       process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-        if (error.code !== "EPIPE") throw error;
-        this.broken = true;
         this.pending = [];
-        onBroken?.();
+        if (error.code === "EPIPE") {
+          this.broken = true;
+          options.onBroken?.();
+        } else this.fail(error);
       });
+    } else {
+      this.end = fs.fstatSync(fd).size;
     }
   }
 
+  private fail(error: unknown): void {
+    if (this.error) return;
+    this.broken = true;
+    this.pending = [];
+    this.error = ioError(error, this.fd === undefined ? "write the results to standard output" : `write --out \`${this.options.out ?? "the results file"}\``);
+    this.options.onError?.(this.error);
+  }
+
+  private readonly redact: (text: string) => string;
+
   write(line: string): void {
     if (this.broken) return;
+    line = this.redact(line);
     this.pending.push(line);
     this.pendingSize += line.length;
     if (this.pendingSize >= 64 * 1024) this.flush();
@@ -290,23 +398,45 @@ export class ResultWriter {
     this.scheduled = false;
     if (this.pending.length === 0) return;
     if (this.broken) return;
+    const count = this.pending.length;
     const text = this.pending.join("\n") + "\n";
     this.pending = [];
     this.pendingSize = 0;
     if (this.fd !== undefined) {
       // The position is the end of the file: opened for append, or truncated and written from 0.
-      writeWhole(this.fd, text);
-    } else if (!process.stdout.write(text) && !this.drained) {
-      this.drained = new Promise((resolve) => process.stdout.once("drain", () => {
-        this.drained = undefined;
-        resolve();
-      }));
+      try {
+        writeWhole(this.fd, text);
+      } catch (error) {
+        // Part of the text may be in the file: cut it back to the last whole line.
+        try {
+          fs.ftruncateSync(this.fd, this.end);
+        } catch {
+          // a torn last line is cut off when the run is resumed
+        }
+        this.fail(error);
+        return;
+      }
+      this.end += Buffer.byteLength(text, "utf8");
+      this.written += count;
+    } else {
+      this.written += count;
+      if (!process.stdout.write(text) && !this.drained) {
+        this.drained = new Promise((resolve) => process.stdout.once("drain", () => {
+          this.drained = undefined;
+          resolve();
+        }));
+      }
     }
   }
 
   /** Flushes and closes the file. */
   close(): void {
     this.flush();
-    if (this.fd !== undefined) fs.closeSync(this.fd);
+    if (this.fd === undefined) return;
+    try {
+      fs.closeSync(this.fd);
+    } catch (error) {
+      this.fail(error);
+    }
   }
 }

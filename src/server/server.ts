@@ -2,6 +2,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RunRequest, RunResponse, ValidateRequest, ValidateResponse } from "../api/engine.js";
 import { EngineError } from "../api/errors.js";
+import { basicAuth, createRedactor, credentialsOf, headerSecrets, urlSecrets } from "../api/redact.js";
 import type { JsonObject } from "../emit/emit.js";
 import { LocalEngine, type LocalEngineOptions } from "../engine/local.js";
 import { HttpError, invalidType, missingParameter } from "./errors.js";
@@ -52,6 +53,11 @@ export interface ServerOptions {
   readonly allowPython?: boolean;
   /** One line per request (method, path, status, ms) and per internal error; default: silent. */
   readonly log?: ((line: string) => void) | undefined;
+  /**
+   * Secrets masked in every answer and log line, besides the token and the model server's key and
+   * URL password (always masked): e.g. other keys in the environment.
+   */
+  readonly secrets?: readonly (string | undefined)[] | undefined;
 }
 
 export interface CloseResult {
@@ -234,7 +240,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const ownEngine = options.engine ? undefined : new LocalEngine(options.engineOptions ?? {});
   const engine: ServerEngine = options.engine ?? ownEngine!;
   const authorize = options.token !== undefined ? bearerCheck(options.token) : undefined;
-  const log = options.log;
+  // A model server may echo its request (and so its key) back: no answer carries a secret.
+  const models = options.engineOptions?.models;
+  const credentials = models ? credentialsOf(models.baseURL) : undefined;
+  const redact = createRedactor([
+    options.token,
+    models?.apiKey,
+    ...urlSecrets(models?.baseURL),
+    credentials && basicAuth(credentials),
+    ...(options.secrets ?? []),
+  ]);
+  const log = options.log && ((line: string) => options.log!(redact(line)));
 
   let requests = 0;
   let inFlight = 0;
@@ -320,7 +336,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   function send(req: http.IncomingMessage, res: http.ServerResponse, id: string, status: number, body: unknown, headers: Record<string, string> = {}): void {
     if (res.headersSent || res.destroyed) return;
-    const text = JSON.stringify(body);
+    // The request's own Authorization / api-key values are masked too (nothing should echo them).
+    const own = headerSecrets({ authorization: req.headers.authorization, "api-key": String(req.headers["api-key"] ?? "") });
+    const text = (own.length ? createRedactor(own) : (t: string) => t)(redact(JSON.stringify(body)));
     res.writeHead(status, {
       "content-type": "application/json",
       "content-length": String(Buffer.byteLength(text)),

@@ -1,5 +1,5 @@
 import type * as A from "./ast.js";
-import { decodeBlock, decodeQuoted } from "./strings.js";
+import { decodeBlock, decodeQuoted, formulaLines } from "./strings.js";
 
 /*
  * The fast path of the parser: a hand-written lexer and recursive-descent parser for text
@@ -563,7 +563,7 @@ function formula(): A.Formula {
   const span = p > first ? spanFrom(first) : { start: at, end: at };
   let formulaText = text.slice(span.start, span.end);
   if (formulaText.includes("//")) formulaText = formulaText.replace(/\/\/[^\n\r]*/g, "").replace(/[ \t]+(\r?\n)/g, "$1");
-  return { kind: "Formula", text: formulaText, span };
+  return { kind: "Formula", text: formulaLines(formulaText), span };
 }
 
 function messageContent(): A.Value {

@@ -1,6 +1,6 @@
 import { EmbeddedActionsParser, type IToken, tokenMatcher } from "chevrotain";
 import type * as A from "./ast.js";
-import { decodeBlock, decodeQuoted, type DecodedString } from "./strings.js";
+import { decodeBlock, decodeQuoted, formulaLines, type DecodedString } from "./strings.js";
 import {
   allTokens,
   BlockString,
@@ -227,9 +227,11 @@ export class GradeParser extends EmbeddedActionsParser {
       this.CONSUME(Pipe);
       members.push(this.SUBRULE2(this.typeAtom));
     });
-    return this.ACTION(() =>
-      members.length === 1 ? members[0]! : { kind: "UnionType", members, span: this.spanFrom(first) },
-    );
+    return this.ACTION(() => {
+      // A member error recovery left out (`[string |]`, reported as a syntax error) is dropped.
+      const present = members.filter((m) => m !== undefined);
+      return present.length <= 1 ? (present[0] ?? members[0]!) : { kind: "UnionType", members: present, span: this.spanFrom(first) };
+    });
   });
 
   // typeAtom = name | "null" | string | "[" type "]" | objectType
@@ -546,7 +548,7 @@ export class GradeParser extends EmbeddedActionsParser {
       // Comments inside a formula written over several lines are not part of it.
       let text = this.sourceText.slice(span.start, span.end);
       if (text.includes("//")) text = text.replace(/\/\/[^\n\r]*/g, "").replace(/[ \t]+(\r?\n)/g, "$1");
-      return { kind: "Formula", text, span };
+      return { kind: "Formula", text: formulaLines(text), span };
     });
   });
 

@@ -118,7 +118,8 @@ export function decodeBlock(raw: string, start: number, wantOffsets = false): De
     }
   };
 
-  const firstBreak = /^[ \t]*\r?\n/.exec(content);
+  // A line break is LF, CRLF or a lone CR (as in a quoted string, and as the formatter reads it).
+  const firstBreak = /^[ \t]*(?:\r\n?|\n)/.exec(content);
   if (firstBreak && !offsets) {
     const fast = decodeBlockLines(content.slice(firstBreak[0].length), closed);
     if (fast !== undefined) return { value: fast, offsets: undefined, problems };
@@ -174,7 +175,7 @@ export function decodeBlock(raw: string, start: number, wantOffsets = false): De
  */
 function decodeBlockLines(body: string, closed: boolean): string | undefined {
   if (!closed) return undefined;
-  const lastBreak = body.lastIndexOf("\n");
+  const lastBreak = Math.max(body.lastIndexOf("\n"), body.lastIndexOf("\r"));
   const indent = body.slice(lastBreak + 1);
   if (!/^[ \t]*$/.test(indent)) return undefined;
   if (lastBreak < 0) return "";
@@ -192,10 +193,10 @@ function decodeBlockLines(body: string, closed: boolean): string | undefined {
       return text.includes(BLOCK_ESCAPE) ? text.replaceAll(BLOCK_ESCAPE, '"""') : text;
     }
   }
-  const lines = content.split("\n");
+  // The CR of a CRLF ending the content (before the closing line) was cut off with it.
+  const lines = (lastBreak > 0 && body[lastBreak] === "\n" && body[lastBreak - 1] === "\r" ? content.slice(0, -1) : content).split(/\r\n?|\n/);
   for (let i = 0; i < lines.length; i++) {
-    let line = lines[i]!;
-    if (line.endsWith("\r")) line = line.slice(0, -1);
+    const line = lines[i]!;
     if (line.startsWith(indent)) lines[i] = line.slice(indent.length);
     else if (/^[ \t]*$/.test(line)) lines[i] = "";
     else return undefined;
@@ -211,7 +212,7 @@ interface Line {
 
 function splitLines(text: string, at: number): Line[] {
   const lines: Line[] = [];
-  const re = /\r?\n/g;
+  const re = /\r\n?|\n/g;
   let from = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     lines.push({ text: text.slice(from, m.index), at: at + from });
@@ -225,3 +226,10 @@ function splitLines(text: string, at: number): Line[] {
 export function escapeBlock(text: string): string {
   return text.replaceAll('"""', BLOCK_ESCAPE);
 }
+
+/**
+ * A formula's line breaks as `\n`, whatever the file's: a line break is only space in a formula, so
+ * the JSON holds the same text for a CRLF (or lone CR) file as for an LF one, and the formatter's
+ * output (LF) reads back as the same formula.
+ */
+export const formulaLines = (text: string): string => (text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text);

@@ -54,7 +54,9 @@ describe("when the engine calls models", () => {
     const env = { GRADE_MODEL_BASE_URL: "http://gpu:8000/v1", GRADE_MODEL_API_KEY: MODEL_KEY };
     expect(resolveModelServer({}, env)?.apiKey).toBe(MODEL_KEY);
     expect(resolveModelServer({ modelApiKey: "flag-FAKEKEY" }, env)?.apiKey).toBe("flag-FAKEKEY");
-    expect(modelSecrets({ modelApiKey: "flag-FAKEKEY" }, env)).toEqual(["flag-FAKEKEY", MODEL_KEY]);
+    expect(modelSecrets({ modelApiKey: "flag-FAKEKEY" }, env).filter(Boolean)).toEqual(["flag-FAKEKEY", MODEL_KEY, "flag-FAKEKEY"]);
+    // and a base URL's password, as written and decoded, and as the Basic authorization it becomes
+    expect(modelSecrets({ modelBaseUrl: "http://me:p%40ss-w0rd@gpu:8000/v1" }, {}).filter(Boolean)).toEqual(["p%40ss-w0rd", "p@ss-w0rd", Buffer.from("me:p@ss-w0rd").toString("base64")]);
   });
 
   it("blank variables count as unset", () => {

@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { globSync } from "tinyglobby";
 import { describe, expect, it } from "vitest";
 import { check, compile } from "../../src/compile.js";
+import { fuzz } from "./fuzz-config.js";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const examples = globSync("examples/**/*.grade", { cwd: root }).map((f) => fs.readFileSync(path.join(root, f), "utf8"));
@@ -54,19 +55,19 @@ describe("the parser and checker never crash", () => {
   });
 
   it("on mutated examples", () => {
-    fc.assert(fc.property(mutated, (s) => wellFormed(s)), { numRuns: 400 });
+    fc.assert(fc.property(mutated, (s) => wellFormed(s)), fuzz(400));
   });
 
   it("on random text", () => {
-    fc.assert(fc.property(fc.string({ maxLength: 200, unit: "binary" }), (s) => wellFormed(s)), { numRuns: 400 });
+    fc.assert(fc.property(fc.string({ maxLength: 200, unit: "binary" }), (s) => wellFormed(s)), fuzz(400));
   });
 
   it("on random JSON", () => {
-    fc.assert(fc.property(fc.json({ maxDepth: 4 }), (s) => void check(s.trimStart().startsWith("{") ? s : `{"type": ${s}}`)), { numRuns: 300 });
+    fc.assert(fc.property(fc.json({ maxDepth: 4 }), (s) => void check(s.trimStart().startsWith("{") ? s : `{"type": ${s}}`)), fuzz(300));
   });
 
   it("on random token soup", () => {
     const token = fc.constantFrom("string_check", "multi", "graders", "calculate_output", "{", "}", "[", "]", "(", ")", ":", ",", '"n"', '"""\n x\n """', "item.a", "user", "message", "1", "-", "within", "..", "test", "item", "sample", "\n", "//c\n", "input_text", "file");
-    fc.assert(fc.property(fc.array(token, { maxLength: 40 }), (tokens) => wellFormed(tokens.join(" "))), { numRuns: 400 });
+    fc.assert(fc.property(fc.array(token, { maxLength: 40 }), (tokens) => wellFormed(tokens.join(" "))), fuzz(400));
   });
 });

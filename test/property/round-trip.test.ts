@@ -4,6 +4,7 @@ import { compile } from "../../src/compile.js";
 import { parseGraderJson } from "../../src/emit/decompile.js";
 import { emitGrader } from "../../src/emit/emit.js";
 import { graderSchema, type Target } from "../../src/schema/graders.js";
+import { fuzz } from "./fuzz-config.js";
 import { arbitraryOf } from "./zod-arbitrary.js";
 
 const readFile = () => ({ ok: false as const, message: "no files" });
@@ -12,7 +13,7 @@ describe.each(["rft", "evals"] as Target[])("random %s graders from the zod sche
   const graders = arbitraryOf(graderSchema(target)).filter((g) => graderSchema(target).safeParse(g).success);
 
   it("are valid for their schema (the generator is sound)", () => {
-    fc.assert(fc.property(graders, (g) => graderSchema(target).safeParse(g).success), { numRuns: 200 });
+    fc.assert(fc.property(graders, (g) => graderSchema(target).safeParse(g).success), fuzz(200));
   });
 
   it("JSON → AST → JSON gives back the same grader", () => {
@@ -23,7 +24,7 @@ describe.each(["rft", "evals"] as Target[])("random %s graders from the zod sche
         expect(diagnostics).toEqual([]);
         expect(emitGrader(document!.grader!, { readFile }).json).toEqual(g);
       }),
-      { numRuns: 300 },
+      fuzz(300),
     );
   });
 
@@ -34,7 +35,7 @@ describe.each(["rft", "evals"] as Target[])("random %s graders from the zod sche
         if (result.grader) expect(result.grader).toEqual(g);
         else expect(result.errors).toBeGreaterThan(0);
       }),
-      { numRuns: 200 },
+      fuzz(200),
     );
   });
 });

@@ -53,7 +53,8 @@ function checkSampling(entry: ObjectEntry, report: (r: Report) => void): void {
 
 function checkPart(content: CallValue, report: (r: Report) => void): void {
   const name = content.callee.name;
-  const part = contentParts[name];
+  // Own keys only: `toString` or `constructor` is no content part.
+  const part = Object.hasOwn(contentParts, name) ? contentParts[name] : undefined;
   if (!part) {
     report({
       message: `\`${name}\` is not a content part; the parts are ${listOf(Object.keys(contentParts))}`,
