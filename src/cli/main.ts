@@ -422,6 +422,31 @@ Examples:
     });
 
   cli
+    .command("schema")
+    .description("print the JSON Schema of the grader JSON, for JSON editors and validators")
+    .addOption(new Option("--target <target>", "rft: fine-tuning graders and /graders/run; evals: Evals testing criteria").choices(["rft", "evals"]).default("rft"))
+    .addOption(new Option("--request <route>", "the request body of /graders/run ({grader, model_sample, item?}) or /graders/validate ({grader})").choices(["run", "validate"]))
+    .option("-o, --output <file>", "write the schema to a file instead of standard output")
+    .addHelpText(
+      "after",
+      `
+The schema (JSON Schema draft 2020-12) is made from the same zod schemas \`grade check\` uses, with
+a description on every field. Point your editor at it for completion and validation of grader
+JSON: in VS Code, settings.json:
+  "json.schemas": [{ "fileMatch": ["graders/*.json"], "url": "./grader.schema.json" }]
+The schema checks shape only; \`grade check grader.json\` also checks templates, formulas and more.
+
+Examples:
+  grade schema -o grader.schema.json
+  grade schema --target evals > evals-grader.schema.json
+  grade schema --request run -o run-request.schema.json`,
+    )
+    .action(async (options: import("./schema.js").SchemaCommandOptions) => {
+      const { schemaCommand } = await import("./schema.js");
+      process.exitCode = schemaCommand(options);
+    });
+
+  cli
     .command("rules")
     .description("list the checker's rules: id, severity, what each catches, an example")
     .addOption(new Option("--format <format>", "text or markdown or json").choices(["text", "markdown", "json"]).default("text"))
