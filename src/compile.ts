@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { checkDocument } from "./check/check.js";
-import type { CheckOptions } from "./check/context.js";
+import type { CheckContext, CheckOptions } from "./check/context.js";
 import { countBySeverity, type Diagnostic, sortDiagnostics } from "./diagnostics/diagnostic.js";
 import { emitGrader, jsonPointer, type JsonObject } from "./emit/emit.js";
 import { crossCheckSchemas, graderSchemasModule } from "./schema/lazy.js";
@@ -52,6 +52,15 @@ function analyse(source: string, options: CheckOptions) {
 export function check(source: string, options: CheckOptions = {}): CheckResult {
   const { document, diagnostics } = analyse(source, options);
   return finish(document, diagnostics, options.filename);
+}
+
+/**
+ * check(), with the checker's context: the templates, formulas and namespaces it found, which the
+ * language server (src/lsp) reads for completion and navigation instead of analysing again.
+ */
+export function checkWithContext(source: string, options: CheckOptions = {}): CheckResult & { readonly context: CheckContext } {
+  const { document, diagnostics, context } = analyse(source, options);
+  return { ...finish(document, diagnostics, options.filename), context };
 }
 
 /**

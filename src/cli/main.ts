@@ -422,6 +422,30 @@ Examples:
     });
 
   cli
+    .command("lsp")
+    .description("run the language server (LSP over standard input and output) for editors")
+    .option("--stdio", "talk over standard input and output (the default and only transport; accepted for LSP clients that pass it)")
+    .addHelpText(
+      "after",
+      `
+For .grade files and grader .json files: diagnostics as you type (the rules of \`grade check\`),
+completion (fields, enum values, template paths, grader keys, labels), hover, go to definition,
+references and rename for grader keys and item fields, quick fixes, formatting (the printer of
+\`grade fmt\`) and the outline. Editors start it themselves; see docs/editor.md for VS Code,
+Neovim and other editors.
+
+Initialization options: {"debounceMs": 150, "target": "rft" | "evals"}.
+
+Examples:
+  grade lsp                       (started by the editor, not by hand)
+  nvim: vim.lsp.start({ name = "grade", cmd = { "npx", "grade", "lsp" } })`,
+    )
+    .action(async () => {
+      const { lspCommand } = await import("./lsp.js");
+      process.exitCode = await lspCommand();
+    });
+
+  cli
     .command("schema")
     .description("print the JSON Schema of the grader JSON, for JSON editors and validators")
     .addOption(new Option("--target <target>", "rft: fine-tuning graders and /graders/run; evals: Evals testing criteria").choices(["rft", "evals"]).default("rft"))
