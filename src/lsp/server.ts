@@ -86,6 +86,11 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
     let entry = open.get(document.uri);
     if (!entry) open.set(document.uri, (entry = { analysis: undefined, timer: undefined }));
     if (entry.timer) clearTimeout(entry.timer);
+    entry.timer = undefined;
+    if (delay === 0) {
+      publish(document);
+      return;
+    }
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
       const current = documents.get(document.uri);
