@@ -149,7 +149,7 @@ export async function run() {
       return p;
     }),
   );
-  global.gc?.();
+  globalThis.gc?.();
   const rss = many.rss();
   const bytes = files.reduce((n, t) => n + t.length, 0);
   await many.stop();
