@@ -112,9 +112,15 @@ Examples:
     .addOption(new Option("--format <format>", "how to print findings").choices(["pretty", "json", "github", "sarif"]).default("pretty"))
     .option("--max-warnings <n>", "fail (exit 1) when there are more than n warnings", positiveInteger)
     .option("--items <data.jsonl>", "also check a JSONL dataset (one item a line): template paths some rows lack, malformed lines, the declared item shape")
+    .option("--fix", "apply the safe fixes to the files (a missing `:`, template spacing, `low..high` for a range, a dashed value to quote) and print each")
+    .option("--dry-run", "with --fix: print the diff of what it would change, and write nothing")
     .addHelpText(
       "after",
       `
+--fix applies only fixes whose intent is not in doubt; a did-you-mean among near names is
+left for you (your editor offers it as a quick fix, through \`grade lsp\`). The findings
+printed after the fixes are those that remain; the exit code is theirs.
+
 Formats: pretty (file:line:col, the code with the span underlined, help), json (an array of
 {rule, severity, message, file, start, end, suggestion?}), github (workflow annotations),
 sarif (SARIF 2.1.0 for code scanning).
@@ -123,9 +129,11 @@ Colour only on a terminal; NO_COLOR turns it off.
 Examples:
   grade check examples
   grade check grader.grade --format json
-  grade check graders --format github --max-warnings 0`,
+  grade check graders --format github --max-warnings 0
+  grade check graders --fix --dry-run         show what --fix would change
+  grade check graders --fix`,
     )
-    .action(async (paths: string[], options: { target?: "rft" | "evals"; format: "pretty" | "json" | "github" | "sarif"; maxWarnings?: number; items?: string }) => {
+    .action(async (paths: string[], options: import("./check.js").CheckCommandOptions) => {
       const { checkCommand } = await import("./check.js");
       process.exitCode = await checkCommand(paths, options);
     });
