@@ -442,7 +442,8 @@ references and rename for grader keys and item fields, quick fixes, formatting (
 \`grade fmt\`) and the outline. Editors start it themselves; see docs/editor.md for VS Code,
 Neovim and other editors.
 
-Initialization options: {"debounceMs": 150, "target": "rft" | "evals"}.
+Initialization options: {"debounceMs": 150, "target": "rft" | "evals", "dataset": "rows.jsonl"}
+(the dataset's item keys are offered as item.* paths; default: "dataset" of grade.config.json).
 
 Examples:
   grade lsp                       (started by the editor, not by hand)

@@ -4,6 +4,7 @@ import { fieldsOfKind, graderKinds, isGraderKind, modelKinds } from "../check/ki
 import { enumValueDescriptions, fieldDescription, type GraderKind, kindDescriptions } from "../schema/descriptions.js";
 import { schemaTable } from "../schema/table.js";
 import { FORMULA_FUNCTIONS } from "../formula/ast.js";
+import type { Shape } from "../check/namespaces.js";
 import * as A from "../syntax/ast.js";
 import type { Analysis } from "./analysis.js";
 import { cursorAt, type Cursor, kindOfHeader, type OpenBlock } from "./cursor.js";
@@ -32,15 +33,21 @@ interface Place {
   readonly cursor: Cursor;
   /** The word being typed: letters, digits, `_`, `.` and `[n]`. */
   readonly word: { readonly start: number; readonly text: string };
+  readonly datasetItem: Shape | undefined;
 }
 
-export function completeGrade(analysis: Analysis, document: TextDocument, offset: number): CompletionItem[] {
+export interface CompletionExtras {
+  /** The items of the workspace's dataset, offered as `item.*` paths when the file declares no `item {}`. */
+  readonly datasetItem?: Shape | undefined;
+}
+
+export function completeGrade(analysis: Analysis, document: TextDocument, offset: number, extras: CompletionExtras = {}): CompletionItem[] {
   const text = analysis.text;
   const cursor = cursorAt(text, offset);
   if (cursor.comment) return [];
   let start = offset;
   while (start > 0 && /[\w.[\]]/.test(text[start - 1]!)) start--;
-  const place: Place = { analysis, document, cursor, word: { start, text: text.slice(start, offset) } };
+  const place: Place = { analysis, document, cursor, word: { start, text: text.slice(start, offset) }, datasetItem: extras.datasetItem };
   if (cursor.string) return inString(place, cursor.string.start);
   return inCode(place);
 }
@@ -71,7 +78,8 @@ function inString(place: Place, stringStart: number): CompletionItem[] {
 function pathItems(place: Place, from: number, template: boolean): CompletionItem[] {
   const typed = place.analysis.text.slice(from, place.cursor.offset);
   const out: CompletionItem[] = [];
-  const namespaces = place.analysis.context.namespaces;
+  const declared = place.analysis.context.namespaces;
+  const namespaces = declared.item || !place.datasetItem ? declared : { ...declared, item: place.datasetItem };
   for (const ns of ["item", "sample"]) {
     if (ns.startsWith(typed) && typed.length < ns.length) out.push(item(ns, CompletionItemKind.Module, { textEdit: { range: range(place, from), newText: ns }, detail: ns === "item" ? "the dataset row" : "the model output" }));
   }

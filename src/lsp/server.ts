@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -14,6 +15,7 @@ import {
 } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { format, type FormatOptions } from "../format/format.js";
+import type { Shape } from "../check/namespaces.js";
 import type { Target } from "../schema/graders.js";
 import { parse } from "../syntax/parse.js";
 import { type Analysis, analyse } from "./analysis.js";
@@ -22,6 +24,7 @@ import { completeGrade, completeJson } from "./completion.js";
 import { toLspDiagnostic } from "./diagnostics.js";
 import { hover } from "./hover.js";
 import { occurrences, symbolAt } from "./locate.js";
+import { datasetItemShape } from "./dataset.js";
 import { documentSymbols } from "./symbols.js";
 
 /*
@@ -35,6 +38,8 @@ export interface ServerSettings {
   readonly debounceMs?: number;
   /** The target for files without a `// @target` comment. */
   readonly target?: Target;
+  /** A JSONL dataset whose items' keys completion offers (relative to the workspace root). */
+  readonly dataset?: string;
 }
 
 interface Open {
@@ -49,6 +54,7 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
   const documents = new TextDocuments(TextDocument);
   const open = new Map<string, Open>();
   let settings: ServerSettings = {};
+  let datasetItem: Shape | undefined;
 
   const filePath = (uri: string): string | undefined => {
     if (!uri.startsWith("file:")) return undefined;
@@ -74,12 +80,17 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
   };
 
   const publish = (document: TextDocument): void => {
-    const analysis = analysisOf(document);
-    void connection.sendDiagnostics({
-      uri: document.uri,
-      version: document.version,
-      diagnostics: analysis.result.diagnostics.map((d) => toLspDiagnostic(d, document)),
-    });
+    try {
+      const analysis = analysisOf(document);
+      void connection.sendDiagnostics({
+        uri: document.uri,
+        version: document.version,
+        diagnostics: analysis.result.diagnostics.map((d) => toLspDiagnostic(d, document)),
+      });
+    } catch (error) {
+      // A bug, never bad input: said in the editor's log; the server goes on with the other files.
+      connection.console.error(`grade lsp: internal error while checking ${document.uri}: ${(error as Error)?.stack ?? String(error)}`);
+    }
   };
 
   const schedule = (document: TextDocument, delay: number): void => {
@@ -109,6 +120,9 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
       ...(typeof options.debounceMs === "number" && options.debounceMs >= 0 ? { debounceMs: options.debounceMs } : {}),
       ...(options.target === "rft" || options.target === "evals" ? { target: options.target } : {}),
     };
+    const rootPath = params.rootUri ? filePath(params.rootUri) : (params.workspaceFolders?.[0] ? filePath(params.workspaceFolders[0].uri) : undefined);
+    const dataset = typeof options.dataset === "string" ? options.dataset : rootPath ? configuredDataset(rootPath) : undefined;
+    if (dataset) datasetItem = datasetItemShape(path.resolve(rootPath ?? process.cwd(), dataset));
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -137,7 +151,7 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
   connection.onCompletion(({ textDocument, position }) =>
     withDocument(textDocument.uri, [], (document, analysis) => {
       const offset = document.offsetAt(position);
-      return analysis.json ? completeJson(analysis, document, offset) : completeGrade(analysis, document, offset);
+      return analysis.json ? completeJson(analysis, document, offset) : completeGrade(analysis, document, offset, { datasetItem });
     }),
   );
 
@@ -204,6 +218,16 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
   documents.listen(connection);
   connection.listen();
   return connection;
+}
+
+/** `"dataset"` of a grade.config.json at the workspace root, if any. */
+function configuredDataset(rootPath: string): string | undefined {
+  try {
+    const config = JSON.parse(fs.readFileSync(path.join(rootPath, "grade.config.json"), "utf8")) as { dataset?: unknown };
+    return typeof config.dataset === "string" ? config.dataset : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The layout options of a Prettier configuration for the file, as `grade fmt` reads them. */

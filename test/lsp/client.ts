@@ -41,7 +41,7 @@ export function uriOf(name: string): string {
   return pathToFileURL(path.isAbsolute(name) ? name : path.join(root, name)).href;
 }
 
-export async function startClient(initializationOptions: Record<string, unknown> = { debounceMs: 20 }): Promise<Client> {
+export async function startClient(initializationOptions: Record<string, unknown> = { debounceMs: 20 }, workspace: string = root): Promise<Client> {
   const child = spawn(process.execPath, [path.join(root, "bin/grade.js"), "lsp"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
@@ -62,7 +62,7 @@ export async function startClient(initializationOptions: Record<string, unknown>
   connection.listen();
   const init = await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
-    rootUri: pathToFileURL(root).href,
+    rootUri: pathToFileURL(workspace).href,
     capabilities: { textDocument: { completion: { completionItem: { snippetSupport: true } }, hover: { contentFormat: ["markdown"] } } },
     initializationOptions,
   });

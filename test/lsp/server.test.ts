@@ -380,3 +380,26 @@ describe("the examples", () => {
     }
   });
 });
+
+describe("bad input never breaks a request", () => {
+  it("completion, hover, definition and symbols answer at every cut of every example", async () => {
+    const files = ["examples/graders/support-reply.grade", "examples/reference/guide-name-email-multi.grade", "examples/graders/support-reply.json"];
+    for (const file of files) {
+      const full = fs.readFileSync(path.join(root, file), "utf8");
+      // The file typed up to a point (every 23rd character), the cursor at its end.
+      for (let cut = 0; cut <= full.length; cut += 23) {
+        const text = full.slice(0, cut);
+        const uri = client.open(`test/lsp/cut-${++counter}${path.extname(file)}`, text);
+        const position = positionOf(text, text.length);
+        const answers = await Promise.all([
+          client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position }),
+          client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position }),
+          client.connection.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position }),
+          client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } }),
+        ]);
+        expect(Array.isArray(answers[0]), `${file} cut at ${cut}`).toBe(true);
+      }
+    }
+    expect(client.stderr()).toBe("");
+  }, 60_000);
+});

@@ -25,6 +25,7 @@ async function activate(context) {
   const { command, args } = serverCommand();
   const run = { command, args, transport: TransportKind.stdio, options: { shell: process.platform === "win32" } };
   const target = config.get("target", "");
+  const dataset = config.get("dataset", "");
   const jsonGraders = config.get("jsonGraders", ["**/*.grader.json"]);
   client = new LanguageClient(
     "gradelang",
@@ -32,7 +33,7 @@ async function activate(context) {
     { run, debug: run },
     {
       documentSelector: [{ language: "grade" }, ...jsonGraders.map((pattern) => ({ language: "json", pattern }))],
-      initializationOptions: target ? { target } : {},
+      initializationOptions: { ...(target ? { target } : {}), ...(dataset ? { dataset } : {}) },
     },
   );
   context.subscriptions.push(
