@@ -439,7 +439,7 @@ Examples:
 For .grade files and grader .json files: diagnostics as you type (the rules of \`grade check\`),
 completion (fields, enum values, template paths, grader keys, labels), hover, go to definition,
 references and rename for grader keys and item fields, quick fixes, formatting (the printer of
-\`grade fmt\`) and the outline. Editors start it themselves; see docs/editor.md for VS Code,
+\`grade fmt\`), the outline and semantic tokens. Editors start it themselves; see docs/editor.md for VS Code,
 Neovim and other editors.
 
 Initialization options: {"debounceMs": 150, "target": "rft" | "evals", "dataset": "rows.jsonl"}

@@ -25,6 +25,7 @@ import { toLspDiagnostic } from "./diagnostics.js";
 import { hover } from "./hover.js";
 import { occurrences, symbolAt } from "./locate.js";
 import { datasetItemShape } from "./dataset.js";
+import { semanticLegend, semanticTokens } from "./semantic.js";
 import { documentSymbols } from "./symbols.js";
 
 /*
@@ -134,6 +135,7 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
         codeActionProvider: { codeActionKinds: ["quickfix"] },
         documentFormattingProvider: true,
         documentSymbolProvider: true,
+        semanticTokensProvider: { legend: semanticLegend, full: true },
       },
       serverInfo: { name: "grade lsp" },
     };
@@ -201,6 +203,10 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
   );
 
   connection.onCodeAction(({ textDocument, range }) => withDocument(textDocument.uri, [], (document, analysis) => codeActions(analysis, document, range)));
+
+  connection.languages.semanticTokens.on(({ textDocument }) =>
+    withDocument(textDocument.uri, { data: [] }, (document, analysis) => (analysis.json ? { data: [] } : semanticTokens(analysis, document))),
+  );
 
   connection.onDocumentSymbol(({ textDocument }) => withDocument(textDocument.uri, [], (document, analysis) => documentSymbols(analysis.result.document, document)));
 

@@ -13,6 +13,7 @@ import {
   HoverRequest,
   type MarkupContent,
   PrepareRenameRequest,
+  SemanticTokensRequest,
   ReferencesRequest,
   RenameRequest,
   type TextEdit,
@@ -366,6 +367,47 @@ describe("formatting and symbols", () => {
       ["item", "declaration", ["name: undefined", "email: undefined"]],
       ["contact", "multi", ["name: text_similarity \"name_grader\"", "email: string_check \"email_grader\""]],
       ["both right", "test", undefined],
+    ]);
+  });
+});
+
+describe("semantic tokens", () => {
+  it("mark grader kinds, fields, grader keys, functions, enum values and template paths", async () => {
+    const text = multi.replace("calculate_output: (name + email) / 2", "calculate_output: max(name, email)");
+    const { uri } = await openDoc(text);
+    const legend = client.capabilities.semanticTokensProvider!.legend;
+    const { data } = await client.connection.sendRequest(SemanticTokensRequest.type, { textDocument: { uri } });
+    const lines = text.split("\n");
+    const decoded: string[] = [];
+    let line = 0;
+    let character = 0;
+    for (let i = 0; i < data.length; i += 5) {
+      line += data[i]!;
+      character = data[i]! === 0 ? character + data[i + 1]! : data[i + 1]!;
+      const word = lines[line]!.slice(character, character + data[i + 2]!);
+      decoded.push(`${word}:${legend.tokenTypes[data[i + 3]!]}${data[i + 4] ? "*" : ""}`);
+    }
+    expect(decoded).toEqual([
+      "name:property*",
+      "email:property*",
+      "multi:type",
+      "graders:property",
+      "name:variable*",
+      "text_similarity:type",
+      "input:property",
+      "sample.output_json.name:variable",
+      "reference:property",
+      "item.name:variable",
+      "evaluation_metric:property",
+      "fuzzy_match:enumMember",
+      "email:variable*",
+      "string_check:type",
+      "sample.output_json.email:variable",
+      "item.email:variable",
+      "calculate_output:property",
+      "max:function",
+      "name:variable",
+      "email:variable",
     ]);
   });
 });
