@@ -439,8 +439,8 @@ Examples:
 For .grade files and grader .json files: diagnostics as you type (the rules of \`grade check\`),
 completion (fields, enum values, template paths, grader keys, labels), hover, go to definition,
 references and rename for grader keys and item fields, quick fixes, formatting (the printer of
-\`grade fmt\`), the outline and semantic tokens. Editors start it themselves; see docs/editor.md for VS Code,
-Neovim and other editors.
+\`grade fmt\`), the outline and semantic tokens. Editors start it themselves; see
+docs/editor.md for VS Code, Neovim and other editors.
 
 Initialization options: {"debounceMs": 150, "target": "rft" | "evals", "dataset": "rows.jsonl"}
 (the dataset's item keys are offered as item.* paths; default: "dataset" of grade.config.json).
