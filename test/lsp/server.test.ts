@@ -10,6 +10,7 @@ import {
   DefinitionRequest,
   DocumentFormattingRequest,
   DocumentSymbolRequest,
+  ExitNotification,
   HoverRequest,
   type MarkupContent,
   PrepareRenameRequest,
@@ -20,7 +21,7 @@ import {
   type WorkspaceEdit,
 } from "vscode-languageserver-protocol/node";
 import { format } from "../../src/format/format.js";
-import { root } from "../helpers/cli.js";
+import { grade, hasStackTrace, root } from "../helpers/cli.js";
 import { type Client, cursor, positionOf, startClient } from "./client.js";
 
 let client: Client;
@@ -444,4 +445,21 @@ describe("bad input never breaks a request", () => {
     }
     expect(client.stderr()).toBe("");
   }, 60_000);
+});
+
+describe("grade lsp as a command", () => {
+  it("stops quietly when its client goes away (standard input closed) or sends garbage", () => {
+    for (const input of ["", "garbage\n\n", "Content-Length: 5\r\n\r\n{bad}"]) {
+      const run = grade(["lsp"], { input, timeout: 20_000 });
+      expect(run.code).toBe(0);
+      expect(hasStackTrace(run.stderr)).toBe(false);
+    }
+  });
+
+  it("exits 1 on `exit` without `shutdown`, as the protocol asks", async () => {
+    const other = await startClient();
+    const exited = new Promise<number | null>((resolve) => other.process.once("exit", (code) => resolve(code)));
+    await other.connection.sendNotification(ExitNotification.type);
+    expect(await exited).toBe(1);
+  });
 });
