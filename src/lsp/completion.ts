@@ -296,6 +296,11 @@ function valueItems(place: Place, key: string, curly: OpenBlock, inList: boolean
     const entry = map?.kind === "GraderMap" ? map.entries.find((e) => e.key.name === key) : undefined;
     return entry ? labelsOf(entry.grader).map((l) => item(l, CompletionItemKind.EnumMember)) : [];
   }
+  if (where.kind === "test" && key === "given") {
+    // `given: <label>` for a lone label_model.
+    const root = place.analysis.result.document.grader;
+    return root ? labelsOf(root).map((l) => item(l, CompletionItemKind.EnumMember)) : [];
+  }
   if (where.kind !== "grader") return [];
   const kind = where.graderKind;
   if (key === "passing_labels" && inList) {

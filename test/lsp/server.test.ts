@@ -225,6 +225,10 @@ describe("completion", () => {
     expect(item).toEqual(["name", "email"]);
   });
 
+  it("offers a lone label_model's labels for a test's `given`", async () => {
+    expect(await complete(`label_model "x" {\n  model: "m"\n  labels: [warm, curt]\n  passing_labels: [warm]\n  user "hi"\n}\ntest "t" {\n  given: |\n}\n`)).toEqual(["warm", "curt"]);
+  });
+
   it("offers nothing in a comment", async () => {
     expect(await complete(`// operation: |\nstring_check "x": a eq b\n`)).toEqual([]);
   });
