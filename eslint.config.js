@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "dist-examples/", "coverage/", "node_modules/", "grammar/diagrams.html"] },
+  { ignores: ["dist/", "dist-examples/", "coverage/", "node_modules/", "grammar/diagrams.html", "editors/vscode/node_modules/", "editors/vscode/dist/", "editors/vscode/syntaxes/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -21,5 +21,11 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/no-explicit-any": "error",
     },
+  },
+  {
+    // The VS Code extension: CommonJS, as VS Code loads it.
+    files: ["editors/vscode/**/*.js"],
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", __dirname: "readonly" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
   },
 );

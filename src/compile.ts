@@ -1,5 +1,5 @@
 import { checkDocument } from "./check/check.js";
-import type { CheckOptions } from "./check/context.js";
+import type { CheckContext, CheckOptions } from "./check/context.js";
 import { countBySeverity, type Diagnostic, sortDiagnostics } from "./diagnostics/diagnostic.js";
 import { emitGrader, jsonPointer, type JsonObject } from "./emit/emit.js";
 import { crossCheckSchemas, graderSchemasModule } from "./schema/lazy.js";
@@ -95,6 +95,15 @@ function validate(json: JsonObject, target: CheckOptions["target"] & string): bo
 export function check(source: string, options: CheckOptions = {}): CheckResult {
   const { document, diagnostics } = analyse(source, options);
   return finish(document, diagnostics, options.filename);
+}
+
+/**
+ * check(), with the checker's context: the templates, formulas and namespaces it found, which the
+ * language server (src/lsp) reads for completion and navigation instead of analysing again.
+ */
+export function checkWithContext(source: string, options: CheckOptions = {}): CheckResult & { readonly context: CheckContext } {
+  const { document, diagnostics, context } = analyse(source, options);
+  return { ...finish(document, diagnostics, options.filename), context };
 }
 
 /**

@@ -17,6 +17,9 @@ export interface CheckCommandOptions {
   readonly maxWarnings?: number | undefined;
   /** A JSONL dataset to check the graders against (`--items`). */
   readonly items?: string | undefined;
+  /** Apply the safe fixes to the files (`--fix`); with `dryRun`, print the diff and write nothing. */
+  readonly fix?: boolean | undefined;
+  readonly dryRun?: boolean | undefined;
 }
 
 /** The `--items` file, checked readable before any work: a missing one is a usage error (exit 2). */
@@ -72,10 +75,13 @@ export async function analyseInputs<R extends { diagnostics: readonly Diagnostic
   inputs: readonly Input[],
   target: Target | undefined,
   analyse: (text: string, options: CheckOptions) => R,
+  /** Texts to analyse instead of reading the inputs, by label (`--fix --dry-run`: the fixed texts). */
+  texts?: ReadonlyMap<string, string>,
 ): Promise<Analysed<R>> {
   const out: Analysed<R> = { sources: new Map(), diagnostics: [], byFile: new Map(), graders: [], results: [] };
   for (const input of inputs) {
-    const source = await readInput(input);
+    const given = texts?.get(input.label);
+    const source = given !== undefined ? { text: given, encoding: undefined } : await readInput(input);
     out.sources.set(input.label, source.text);
     const found: Diagnostic[] = [];
     if (source.encoding) found.push(source.encoding);
@@ -94,7 +100,29 @@ export async function analyseInputs<R extends { diagnostics: readonly Diagnostic
 export async function checkCommand(paths: readonly string[], options: CheckCommandOptions): Promise<number> {
   const inputs = await expandInputs(paths);
   const dataset = options.items === undefined ? undefined : datasetFile(options.items);
-  const { sources, diagnostics: found, byFile, graders } = await analyseInputs(inputs, options.target, check);
+  if (options.dryRun && !options.fix) throw new UsageError("--dry-run goes with --fix (it shows the diff --fix would apply)");
+  let analysed = await analyseInputs(inputs, options.target, check);
+  if (options.fix) {
+    const { fixFiles } = await import("./fix.js");
+    const outcome = fixFiles(analysed.results, analysed.sources, { dryRun: options.dryRun === true });
+    // Fix lines and the diff go to stdout with the pretty report, else to stderr (stdout stays JSON/SARIF).
+    const stream = options.format === "pretty" ? process.stdout : process.stderr;
+    if (outcome.diff) stream.write(outcome.diff);
+    for (const line of outcome.lines) stream.write(`${line}\n`);
+    const files = outcome.fixed.size;
+    stream.write(
+      outcome.count === 0
+        ? "no safe fixes to apply\n"
+        : `${options.dryRun ? "would apply" : "applied"} ${outcome.count} fix${outcome.count === 1 ? "" : "es"} in ${files} file${files === 1 ? "" : "s"}${options.dryRun ? " (dry run: nothing written)" : ""}\n`,
+    );
+    // The findings that remain: of the fixed texts.
+    if (outcome.count) {
+      const texts = new Map<string, string>();
+      for (const r of analysed.results) if (r.encodingOk) texts.set(r.input.label, outcome.fixed.get(r.input.label) ?? analysed.sources.get(r.input.label)!);
+      analysed = await analyseInputs(inputs, options.target, check, texts);
+    }
+  }
+  const { sources, diagnostics: found, byFile, graders } = analysed;
   const diagnostics = dataset ? await checkItems(dataset, graders, byFile) : found;
   const sourceOf = (file: string | undefined) => (file === undefined ? undefined : sources.get(file));
   const errors = diagnostics.filter((d) => d.severity === "error").length;

@@ -142,11 +142,17 @@ Examples:
     .addOption(new Option("--format <format>", "how to print findings").choices(["pretty", "json", "github", "sarif"]).default("pretty"))
     .option("--max-warnings <n>", "fail (exit 1) when there are more than n warnings", positiveInteger)
     .option("--items <data.jsonl>", "also check a JSONL dataset (one item a line): template paths some rows lack, malformed lines, the declared item shape")
+    .option("--fix", "apply the safe fixes to the files (a missing `:`, template spacing, `low..high` for a range, a dashed value to quote) and print each")
+    .option("--dry-run", "with --fix: print the diff of what it would change, and write nothing")
     .addHelpText(
       "after",
       `
 Besides the rules (grade rules), each grader is validated against its target's schema, as
 grade compile does: a file checks clean exactly when it compiles (docs/rules.md, "The schema").
+
+--fix applies only fixes whose intent is not in doubt; a did-you-mean among near names is
+left for you (your editor offers it as a quick fix, through \`grade lsp\`). The findings
+printed after the fixes are those that remain; the exit code is theirs.
 
 Formats: pretty (file:line:col, the code with the span underlined, help), json (an array of
 {rule, severity, message, file, start, end, suggestion?}), github (workflow annotations),
@@ -156,9 +162,11 @@ Colour only on a terminal; NO_COLOR turns it off.
 Examples:
   grade check examples
   grade check grader.grade --format json
-  grade check graders --format github --max-warnings 0`,
+  grade check graders --format github --max-warnings 0
+  grade check graders --fix --dry-run         show what --fix would change
+  grade check graders --fix`,
     )
-    .action(async (paths: string[], options: { target?: "rft" | "evals"; format: "pretty" | "json" | "github" | "sarif"; maxWarnings?: number; items?: string }) => {
+    .action(async (paths: string[], options: import("./check.js").CheckCommandOptions) => {
       const { checkCommand } = await import("./check.js");
       process.exitCode = await checkCommand(paths, options);
     });
@@ -607,6 +615,56 @@ Examples:
     .action(async (paths: string[], options: import("./promptfoo.js").PromptfooCommandOptions) => {
       const { promptfooCommand } = await import("./promptfoo.js");
       process.exitCode = await promptfooCommand(paths, options);
+    });
+
+  cli
+    .command("lsp")
+    .description("run the language server (LSP over standard input and output) for editors")
+    .option("--stdio", "talk over standard input and output (the default and only transport; accepted for LSP clients that pass it)")
+    .addHelpText(
+      "after",
+      `
+For .grade files and grader .json files: diagnostics as you type (the rules of \`grade check\`),
+completion (fields, enum values, template paths, grader keys, labels), hover, go to definition,
+references and rename for grader keys and item fields, quick fixes, formatting (the printer of
+\`grade fmt\`), the outline and semantic tokens. Editors start it themselves; see
+docs/editor.md for VS Code, Neovim and other editors.
+
+Initialization options: {"debounceMs": 150, "target": "rft" | "evals", "dataset": "rows.jsonl"}
+(the dataset's item keys are offered as item.* paths; default: "dataset" of grade.config.json).
+
+Examples:
+  grade lsp                       (started by the editor, not by hand)
+  nvim: vim.lsp.start({ name = "grade", cmd = { "npx", "grade", "lsp" } })`,
+    )
+    .action(async () => {
+      const { lspCommand } = await import("./lsp.js");
+      process.exitCode = await lspCommand();
+    });
+
+  cli
+    .command("schema")
+    .description("print the JSON Schema of the grader JSON, for JSON editors and validators")
+    .addOption(new Option("--target <target>", "rft: fine-tuning graders and /graders/run; evals: Evals testing criteria").choices(["rft", "evals"]).default("rft"))
+    .addOption(new Option("--request <route>", "the request body of /graders/run ({grader, model_sample, item?}) or /graders/validate ({grader})").choices(["run", "validate"]))
+    .option("-o, --output <file>", "write the schema to a file instead of standard output")
+    .addHelpText(
+      "after",
+      `
+The schema (JSON Schema draft 2020-12) is made from the same zod schemas \`grade check\` uses, with
+a description on every field. Point your editor at it for completion and validation of grader
+JSON: in VS Code, settings.json:
+  "json.schemas": [{ "fileMatch": ["graders/*.json"], "url": "./grader.schema.json" }]
+The schema checks shape only; \`grade check grader.json\` also checks templates, formulas and more.
+
+Examples:
+  grade schema -o grader.schema.json
+  grade schema --target evals > evals-grader.schema.json
+  grade schema --request run -o run-request.schema.json`,
+    )
+    .action(async (options: import("./schema.js").SchemaCommandOptions) => {
+      const { schemaCommand } = await import("./schema.js");
+      process.exitCode = schemaCommand(options);
     });
 
   cli

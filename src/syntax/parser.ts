@@ -109,6 +109,13 @@ export class GradeParser extends EmbeddedActionsParser {
   }
 
   /** Can the next tokens start message content: a string, a path, a list or a call? */
+  /** After `key:`, a `name:` on a later line: the value was left out. */
+  private valueLeftOut(colon: IToken): boolean {
+    const next = this.LA(1);
+    if (!tokenMatcher(next, Identifier) || !tokenMatcher(this.LA(2), Colon)) return false;
+    return this.sourceText.slice(colon.startOffset + 1, next.startOffset).includes("\n");
+  }
+
   private isContentStart(offset: number): boolean {
     const t = this.LA(offset);
     return (
@@ -438,9 +445,21 @@ export class GradeParser extends EmbeddedActionsParser {
     return this.OR2([
       {
         ALT: () => {
-          this.CONSUME(Colon);
-          const value = this.SUBRULE(this.value);
-          return this.ACTION(() => this.field(keyToken, value));
+          const colon = this.CONSUME(Colon);
+          // `reference:` whose value is not written yet, the next field on the lines below (as
+          // while typing): reported, and the next line read as the next field, not as this value.
+          // (A plain branch, not an OPTION: the grammar keeps its mandatory value, so a value
+          // that is missing for any other reason is still chevrotain's "expected a value".)
+          const leftOut = !this.RECORDING_PHASE && this.valueLeftOut(colon);
+          const value = leftOut ? undefined : this.SUBRULE(this.value);
+          return this.ACTION(() => {
+            if (value) return this.field(keyToken, value);
+            this.problems.push({
+              message: `expected a value after \`${keyToken.image}:\`, found the next field \`${this.LA(1).image}\``,
+              span: { start: keyToken.startOffset, end: colon.startOffset + 1 },
+            });
+            return undefined as unknown as A.Member;
+          });
         },
       },
       {

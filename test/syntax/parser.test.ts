@@ -188,3 +188,22 @@ describe("parser: errors in the user's words", () => {
     expect(errors('item { a: string }\nitem { b: string }\npython { source: "" }')).toEqual(["2:1 `item` is declared twice; merge the two declarations"]);
   });
 });
+
+describe("parser: recovery keeps what the editor needs", () => {
+  const source = 'string_check "x" {\n  input: sample.output_text\n  reference:\n  operation: eq\n}\n';
+
+  it("a field whose value is not written yet, the next field below: one finding, the next field kept", () => {
+    expect(errors(source)).toEqual(["3:3 expected a value after `reference:`, found the next field `operation`"]);
+    const members = membersOf(parse(source).document);
+    expect(members.map((m) => (m.kind === "Field" ? m.key.name : m.kind))).toEqual(["input", "operation"]);
+  });
+
+  it("a value on the next line is still the field's value", () => {
+    const doc = ok('string_check "x" {\n  input:\n    sample.output_text\n  reference: "a"\n  operation: eq\n}\n');
+    expect(membersOf(doc).map((m) => (m.kind === "Field" ? m.key.name : m.kind))).toEqual(["input", "reference", "operation"]);
+  });
+
+  it("a value missing before `}` is reported as before", () => {
+    expect(errors('string_check "x" {\n  operation:\n}\n')).toEqual(["3:1 expected a value (a string, number, name, template path, list or object), found `}`"]);
+  });
+});
