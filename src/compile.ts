@@ -73,7 +73,7 @@ function analyse(source: string, options: CheckOptions) {
     }
     emission = { json, valid: valid && errors.length === 0, spans };
   }
-  return { document: parsed.document, diagnostics, emission };
+  return { document: parsed.document, diagnostics, emission, context };
 }
 
 /**
