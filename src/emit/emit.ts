@@ -92,7 +92,8 @@ function value(e: EmitState, v: A.Value, path: string): Json {
 
 function part(e: EmitState, call: A.CallValue, path: string): Json {
   const name = call.callee.name;
-  const spec = contentParts[name];
+  // Own keys only: a part named like an Object.prototype member (`toString`) is no part.
+  const spec = Object.hasOwn(contentParts, name) ? contentParts[name] : undefined;
   const positional = call.args.filter((a) => !a.name);
   const named = call.args.filter((a) => a.name);
   const out: JsonObject = { type: name };

@@ -44,6 +44,6 @@ describe.runIf(haveNvim || process.env["CI"])("neovim's LSP client", () => {
       ["missing-name", lines.indexOf("multi {")],
       ["unknown-field", lines.findIndex((l) => /^\s+pass_threshold/.test(l))],
     ]);
-    expect(result.completion).toEqual(["fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l"]);
+    expect(result.completion).toEqual(["cosine", "fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l"]);
   });
 });

@@ -177,7 +177,8 @@ describe("completion", () => {
 
   it("offers enum values", async () => {
     expect(await complete(`string_check "x" {\n  operation: |\n}\n`)).toEqual(["eq", "ne", "like", "ilike"]);
-    expect(await complete(`text_similarity "x" {\n  evaluation_metric: |\n}\n`)).not.toContain("cosine");
+    // cosine is a metric of both targets (the API description lists it for rft too).
+    expect(await complete(`text_similarity "x" {\n  evaluation_metric: |\n}\n`)).toContain("cosine");
     expect(await complete(`// @target evals\ntext_similarity "x" {\n  evaluation_metric: |\n}\n`)).toContain("cosine");
     expect(await complete(`score_model "x" {\n  sampling_params {\n    reasoning_effort: |\n  }\n}\n`)).toEqual(["none", "minimal", "low", "medium", "high", "xhigh", "max"]);
     expect(await complete(`score_model "x" {\n  sampling_params {\n    |\n  }\n}\n`)).toEqual(["max_completions_tokens", "reasoning_effort", "seed", "temperature", "top_p"]);
@@ -212,7 +213,7 @@ describe("completion", () => {
   });
 
   it("offers metrics and operations in the one-line forms", async () => {
-    expect(await complete(`text_similarity "x": |`)).toEqual(["fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l"]);
+    expect(await complete(`text_similarity "x": |`)).toEqual(["cosine", "fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3", "rouge_4", "rouge_5", "rouge_l"]);
     expect(await complete(`string_check "x": sample.output_text |`)).toEqual(["eq", "ne", "like", "ilike"]);
   });
 

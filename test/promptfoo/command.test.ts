@@ -129,7 +129,7 @@ describe("grade promptfoo", () => {
     );
     const run = cli("graders", "-o", "existing.yaml");
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toBe("grade promptfoo: updated `existing.yaml`: 6 gradelang assertions in defaultTest, 1 earlier one replaced\n");
+    expect(run.stderr).toBe("grade promptfoo: updated `existing.yaml`: 7 gradelang assertions in defaultTest, 1 earlier one replaced\n");
     const text = read("existing.yaml");
     expect(text).toMatch(/^# our eval\n/);
     expect(text).toContain("providers: [ openai:gpt-5-mini ] # the model under test");
@@ -140,6 +140,7 @@ describe("grade promptfoo", () => {
       "graders/clinical-phrase.grade",
       "graders/contains-city.grade",
       "graders/json-valid.grade",
+      "graders/politeness.grade",
       "graders/summary-rouge.grade",
       "graders/support-reply.grade",
     ]);
@@ -147,7 +148,7 @@ describe("grade promptfoo", () => {
 
     // Again, with a dataset: the same assertions (not twice), the tests replaced by the rows.
     const again = cli("graders/contains-city.grade", "-o", "existing.yaml", "--data", "data/summaries.jsonl");
-    expect(again.stderr).toBe("grade promptfoo: updated `existing.yaml`: 1 gradelang assertion in defaultTest, 6 earlier ones replaced, tests replaced by the 6 rows (there were 1)\n");
+    expect(again.stderr).toBe("grade promptfoo: updated `existing.yaml`: 1 gradelang assertion in defaultTest, 7 earlier ones replaced, tests replaced by the 6 rows (there were 1)\n");
     const updated = parse(read("existing.yaml"));
     expect(updated.defaultTest.assert).toHaveLength(2);
     expect(updated.tests).toHaveLength(6);

@@ -60,7 +60,6 @@ describe("the JSON Schema rejects broken graders", () => {
     ["an unknown operation", { ...stringCheck, operation: "equals" }],
     ["a missing reference", { type: "string_check", input: "a", operation: "eq" }],
     ["an unknown kind", { ...stringCheck, type: "string_match" }],
-    ["cosine outside evals", { type: "text_similarity", input: "a", reference: "b", evaluation_metric: "cosine" }],
     ["a top-level label_model in rft", { type: "label_model", model: "m", input: [], labels: ["a"], passing_labels: ["a"] }],
     ["a nested multi", { type: "multi", graders: { inner: { type: "multi", graders: {}, calculate_output: "1" } }, calculate_output: "inner" }],
     ["a bad role", { type: "score_model", model: "m", input: [{ role: "robot", content: "hi" }] }],

@@ -5,6 +5,37 @@ import type { GraderRunParams, GraderValidateParams } from "openai/resources/fin
 import type { JobCreateParams } from "openai/resources/fine-tuning/jobs/jobs";
 import { imageFileId, multiGrader, unnamed } from "./casts.js";
 
+// examples/agreement/helpfulness-judge.grade (rft)
+{
+  const grader: GraderRunParams["grader"] = {
+    "type": "score_model",
+    "name": "helpfulness judge",
+    "model": "gpt-4.1-mini-2025-04-14",
+    "range": [
+      1,
+      5
+    ],
+    "sampling_params": {
+      "temperature": 0,
+      "seed": 7
+    },
+    "input": [
+      {
+        "role": "system",
+        "content": "Rate how helpful the answer is to the customer's question, from 1 (no help, or wrong) to 5\n(solves it completely). Answer with a whole number."
+      },
+      {
+        "role": "user",
+        "content": "Ticket {{item.ref}}\n\nQuestion: {{item.question}}\n\nAnswer: {{sample.output_text}}"
+      }
+    ]
+  };
+  const run: GraderRunParams = { grader, model_sample: "" };
+  const validate: GraderValidateParams = { grader };
+  const method: JobCreateParams["method"] = { type: "reinforcement", reinforcement: { grader } };
+  void [run, validate, method];
+}
+
 // examples/graders/answer-similarity-evals.grade (evals)
 {
   const criterion: EvalCreateParams["testing_criteria"][number] = {
