@@ -355,7 +355,7 @@ export function killLeftovers(child: ChildProcess): void {
  */
 export function spawnDriver(python: string, driver: string, mode: SandboxMode = "auto"): ChildProcess {
   const launch = launchFor(python, mode);
-  return spawn(launch.command, [...launch.prefix, launch.python, "-I", "-c", driver, ...launch.driverArgs], {
+  return spawn(launch.command, [...launch.prefix, "-I", "-c", driver, ...launch.driverArgs], {
     stdio: ["pipe", "pipe", "pipe", "pipe"],
     detached: process.platform !== "win32",
     windowsHide: true,

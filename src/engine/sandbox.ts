@@ -39,10 +39,10 @@ export const PROCESS_LIMIT = 512;
 export const NOBODY = 65534;
 
 export interface Launch {
-  /** The program to spawn, and the arguments before `-I -c <driver>`. */
+  /** The program to spawn (bwrap, or the interpreter), and the arguments before `-I -c <driver>`. */
   readonly command: string;
   readonly prefix: readonly string[];
-  /** The interpreter's path inside the sandbox (or as spawned), followed by `-I -c driver`. */
+  /** The interpreter. */
   readonly python: string;
   /** Arguments after the driver (sys.argv[1:] in the driver). */
   readonly driverArgs: readonly string[];
@@ -236,7 +236,7 @@ function decide(python: string, mode: SandboxMode): Launch {
     const why = (test.stderr ?? "").trim().split("\n").pop() || (test.error ? test.error.message : `exit ${String(test.status ?? test.signal)}`);
     return fallback(exe, `bwrap cannot start a sandbox here (${why.slice(0, 200)})`);
   }
-  return { command: bwrap, prefix, python: exe, driverArgs, env: {}, sandboxed: true };
+  return { command: bwrap, prefix: [...prefix, exe], python: exe, driverArgs, env: {}, sandboxed: true };
 }
 
 /** What holds for python graders run with `python` and `mode`, in one line. */
