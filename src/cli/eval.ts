@@ -17,7 +17,7 @@ import { Progress, type ProgressMode } from "../eval/progress.js";
 import { FORMAT_VERSION, openResults, ResultsError, ResultWriter, RowSet, type Header } from "../eval/results.js";
 import { formatSummary, summaryJson, thousands, Tally, type RunInfo } from "../eval/summary.js";
 import { describeIoError, UsageError, useColor } from "./io.js";
-import { localEngineOptions, type LocalCommandOptions } from "./local-options.js";
+import { localEngineOptions, unsandboxedNotice, type LocalCommandOptions } from "./local-options.js";
 
 /*
  * `grade eval <grader> --data rows.jsonl [--out results.jsonl]`: grade every row of a dataset on
@@ -155,7 +155,7 @@ export async function evalCommand(
       report.fail(`\`${source.label}\`: ${error.message}; nothing was graded`);
       return EXIT.usage;
     }
-    createEngine = localEngines(grader, localEngineOptions(options));
+    createEngine = localEngines(grader, { ...localEngineOptions(options), onUnsandboxed: unsandboxedNotice });
   }
 
   const data = await openData(options.data);

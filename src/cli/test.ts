@@ -4,7 +4,7 @@ import { readTests, showExpectation } from "../emit/tests.js";
 import type { TestResult } from "../engine/run-tests.js";
 import { analyseInputs } from "./check.js";
 import { colors, expandInputs, UsageError, useColor } from "./io.js";
-import { localEngineOptions, type LocalCommandOptions } from "./local-options.js";
+import { localEngineOptions, unsandboxedNotice, type LocalCommandOptions } from "./local-options.js";
 
 export interface TestCommandOptions extends LocalCommandOptions {
   readonly filter?: string | undefined;
@@ -33,7 +33,7 @@ export async function testCommand(paths: readonly string[], options: TestCommand
   const analysed = await analyseInputs(inputs, undefined, compile);
   const { LocalEngine } = await import("../engine/local.js");
   const { runTestCase } = await import("../engine/run-tests.js");
-  const engine = new LocalEngine(localEngineOptions(options));
+  const engine = new LocalEngine({ ...localEngineOptions(options), onUnsandboxed: unsandboxedNotice });
   let passed = 0;
   let failed = 0;
   let withoutTests = 0;
