@@ -3,11 +3,14 @@
  * in-process) through a small embedded driver, and maps what happens to the service's two error
  * kinds (`python_grader_runtime_error` + `_details`, `python_grader_server_error` + `_type`).
  *
- * Enforced (see src/engine/README.md, "Python graders"):
- *  - timeout: everywhere, by killing the process group from Node (default 120 s);
- *  - memory: `RLIMIT_AS` set by the driver; effective on Linux, ignored by macOS, absent on Windows;
- *  - network: blocked in-process by replacing `socket` entry points — best effort, NOT a sandbox
- *    (a grader can still reach `_socket` or spawn a process);
+ * Where it runs is sandbox.ts's decision: in a bubblewrap sandbox on Linux when bwrap works here
+ * (no network, read-only system files, private 1 GB /tmp, minimal environment, pid namespace),
+ * else unsandboxed with a scrubbed environment. Enforced here, in both cases:
+ *  - timeout: everywhere, by killing the whole tree from Node (default 120 s; see killTree);
+ *  - limits set by the driver, soft and hard: RLIMIT_AS (memory; Linux enforces it, macOS does
+ *    not, Windows has none), RLIMIT_NPROC, RLIMIT_FSIZE, RLIMIT_CORE;
+ *  - network: also blocked in-process by replacing `socket` entry points (what remains of it
+ *    without a sandbox: best effort, a grader can reach `_socket`);
  *  - source size: not here, it is the checker's `python-size` rule.
  *
  * The result travels on a dedicated pipe (fd 3 in the child), so a grader's own prints on stdout
