@@ -212,6 +212,8 @@ console.log("closed");
       expect(last).toBe("closed");
       const pids = line!.split(" ").map(Number);
       expect(pids).toHaveLength(2);
+      // SIGKILLed as Node exits: give the kernel a moment to finish them (a loaded machine).
+      for (let i = 0; i < 40 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 50));
       for (const pid of pids) expect(alive(pid)).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
