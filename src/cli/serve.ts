@@ -140,7 +140,7 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
   for (const warning of bindWarnings(host, { token: token !== undefined, python: allowPython, models })) say(warning);
   if (server.pythonSandboxed === false) {
     if (options.unsandboxedPython) say(`warning: --unsandboxed-python: ${server.pythonNotice ?? "python graders run without a sandbox"}`);
-    else say(`python graders are refused (400): no sandbox here (${(server.pythonNotice ?? "").replace(/^python graders run WITHOUT a sandbox \(([^)]*)\).*$/, "$1")}); --unsandboxed-python runs them anyway`);
+    else say(`python graders are refused (400), there is no sandbox here: ${(server.pythonNotice ?? "").replace(/^python graders run WITHOUT a sandbox /, "")}. --unsandboxed-python runs them anyway`);
   }
   say(`listening on ${server.url} (OpenAI base URL ${server.baseUrl})`);
   say(

@@ -99,6 +99,45 @@ def _own_tasks():
             pass
     return n
 
+def _kill_descendants():
+    # Outside a sandbox (Linux, --subreaper): what the grader left running, in any session or
+    # group, is still our descendant: stopped (so it cannot fork on), then killed.
+    if "--subreaper" not in sys.argv[1:]:
+        return
+    import signal
+    seen = set()
+    for _ in range(20):
+        fresh, todo = [], [os.getpid()]
+        while todo:
+            pid = todo.pop()
+            try:
+                tids = os.listdir("/proc/%d/task" % pid)
+            except OSError:
+                continue
+            for tid in tids:
+                try:
+                    with open("/proc/%d/task/%s/children" % (pid, tid)) as f:
+                        kids = [int(k) for k in f.read().split()]
+                except (OSError, ValueError):
+                    continue
+                for k in kids:
+                    todo.append(k)
+                    if k not in seen:
+                        fresh.append(k)
+        if not fresh:
+            break
+        for k in fresh:
+            seen.add(k)
+            try:
+                os.kill(k, signal.SIGSTOP)
+            except OSError:
+                pass
+    for k in seen:
+        try:
+            os.kill(k, signal.SIGKILL)
+        except OSError:
+            pass
+
 def _limit(resource, which, value):
     # Soft AND hard: a grader cannot raise them again.
     try:
@@ -247,6 +286,7 @@ def _main():
         result = _grade(grade, sample, item)
     _flush()
     emit(result)
+    _kill_descendants()
 
 _main()
 `;

@@ -104,9 +104,12 @@ function findOnPath(program: string): string | undefined {
 
 /** Asks the interpreter where it lives (no grader code runs). `undefined` if it cannot be run. */
 function probe(python: string): Probe | undefined {
-  // The parent's environment here: a pyenv or asdf shim needs it to find the real interpreter,
-  // whose path is what gets spawned from now on (with the minimal environment).
-  const r = spawnSync(python, ["-I", "-c", PROBE], { encoding: "utf8", timeout: 60_000, windowsHide: true });
+  // The scrubbed environment plus what a pyenv or asdf shim needs to find the real interpreter,
+  // whose path is what gets spawned from now on (no grader code runs here, but an install's
+  // sitecustomize does: it gets no secrets either).
+  const env = scrubbedEnv();
+  for (const [name, value] of Object.entries(process.env)) if (/^(PYENV|ASDF)_/.test(name) && value !== undefined) env[name] = value;
+  const r = spawnSync(python, ["-I", "-c", PROBE], { encoding: "utf8", timeout: 60_000, windowsHide: true, env });
   if (r.status !== 0 || typeof r.stdout !== "string") return undefined;
   try {
     const value = JSON.parse(r.stdout.trim().split("\n").pop() ?? "") as Probe;

@@ -234,6 +234,19 @@ def grade(sample, item):
     });
   }
 
+  for (const sandbox of ["auto", "off"] as const) {
+    it(`a grader that returns, leaving a new-session grandchild behind (sandbox ${sandbox})`, async () => {
+      const marker = `left-${sandbox}-${process.pid}-${Date.now()}`;
+      const source = `import subprocess, sys
+def grade(sample, item):
+    subprocess.Popen([sys.executable, "-c", "import signal, time\\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\\ntime.sleep(600)  # ${marker}"], start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return 1.0
+`;
+      expect(reward(await runPython(source, {}, {}, { sandbox }))).toBe(1);
+      expect(await noneLeft(marker)).toEqual([]);
+    });
+  }
+
   it("sets the memory limit hard outside a sandbox too", async () => {
     const source = `import resource
 def grade(sample, item):
