@@ -170,6 +170,9 @@ export function bwrapArgs(found: Probe, asRoot: boolean, cwd: string): string[] 
   } catch {
     /* no /etc listing */
   }
+  args.push("--proc", "/proc", "--dev", "/dev");
+  // /tmp before the interpreter's binds: a venv under the host's /tmp is bound on top of it.
+  args.push("--perms", "1777", "--size", String(SANDBOX_TMP_BYTES), "--tmpfs", "/tmp");
   const made = new Set<string>(["/", "/usr", "/etc", "/tmp"]);
   for (const dir of pythonBinds(found, cwd)) {
     // Parents made by bwrap would be 0700 (unreadable once the driver drops to uid 65534).
@@ -182,9 +185,7 @@ export function bwrapArgs(found: Probe, asRoot: boolean, cwd: string): string[] 
     args.push("--ro-bind", dir, dir);
     made.add(dir);
   }
-  args.push("--proc", "/proc", "--dev", "/dev");
-  args.push("--perms", "1777", "--size", String(SANDBOX_TMP_BYTES), "--tmpfs", "/tmp", "--chdir", "/tmp");
-  args.push("--clearenv");
+  args.push("--chdir", "/tmp", "--clearenv");
   for (const [name, value] of Object.entries(SANDBOX_ENV)) args.push("--setenv", name, value);
   return args;
 }

@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -193,6 +194,29 @@ def grade(sample, item):
     const result = await runPython(source, {}, {}, { timeoutMs: 60_000 });
     expect(reward(result)).toBe(1);
     expect(result.ok && result.stdout).toMatch(/^ENOSPC /);
+  });
+
+  it("runs a venv's interpreter with its packages (--python .venv/bin/python)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gradelang-venv-"));
+    try {
+      const made = spawnSync("python3", ["-m", "venv", "--without-pip", join(dir, "venv")], { encoding: "utf8" });
+      expect(made.status, made.stderr).toBe(0);
+      const python = join(dir, "venv", "bin", "python");
+      const site = spawnSync(python, ["-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], { encoding: "utf8" }).stdout.trim();
+      writeFileSync(join(site, "gradelang_venv_probe.py"), "VALUE = 0.25\n");
+      const source = "import sys, gradelang_venv_probe\ndef grade(sample, item):\n    print(sys.prefix)\n    return gradelang_venv_probe.VALUE\n";
+      const result = await runPython(source, {}, {}, { python });
+      expect(reward(result)).toBe(0.25);
+      expect(result.ok && result.stdout.trim()).toBe(join(dir, "venv"));
+      const w = createPythonWorker(source, { python });
+      try {
+        expect(reward(await w.grade({}, {}))).toBe(0.25);
+      } finally {
+        await w.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("keeps warm workers working inside it: state persists, a timeout starts a fresh sandbox", async () => {
