@@ -47,32 +47,48 @@ async function warm(sandbox) {
 
 const perSecond = (ms) => (1000 / ms).toFixed(ms > 10 ? 1 : 0);
 
+const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+
 export async function run() {
   const sandboxed = sandboxStatus().sandboxed;
-  // Interleaved, each side's best of three (this machine's speed swings between runs).
-  const best = { coldOff: Infinity, coldOn: Infinity, warmOff: { first: Infinity, perCall: Infinity }, warmOn: { first: Infinity, perCall: Infinity } };
-  const keep = (a, b) => ({ first: Math.min(a.first, b.first), perCall: Math.min(a.perCall, b.perCall) });
-  for (let round = 0; round < 3; round++) {
-    best.coldOff = Math.min(best.coldOff, await cold("off"));
-    best.coldOn = Math.min(best.coldOn, await cold("auto"));
-    best.warmOff = keep(best.warmOff, await warm("off"));
-    best.warmOn = keep(best.warmOn, await warm("auto"));
+  // Interleaved rounds, the order swapped every round, and the median of the per-round ratios:
+  // this machine's speed swings between and within runs (best-of-three gave same-run ratios from
+  // 0.97 to 1.98 for the same code; the per-round median holds still).
+  const rounds = { coldOff: [], coldOn: [], warmOff: [], warmOn: [], coldRatio: [], warmRatio: [] };
+  for (let round = 0; round < 7; round++) {
+    const order = round % 2 === 0 ? ["off", "auto"] : ["auto", "off"];
+    const c = {};
+    const w = {};
+    for (const mode of order) c[mode] = await cold(mode);
+    for (const mode of order) w[mode] = await warm(mode);
+    rounds.coldOff.push(c.off);
+    rounds.coldOn.push(c.auto);
+    rounds.warmOff.push(w.off);
+    rounds.warmOn.push(w.auto);
+    rounds.coldRatio.push(c.auto / c.off);
+    rounds.warmRatio.push(w.auto.perCall / w.off.perCall);
   }
+  const coldOff = median(rounds.coldOff);
+  const coldOn = median(rounds.coldOn);
+  const warmOff = median(rounds.warmOff.map((r) => r.perCall));
+  const warmOn = median(rounds.warmOn.map((r) => r.perCall));
+  const firstOff = median(rounds.warmOff.map((r) => r.first));
+  const firstOn = median(rounds.warmOn.map((r) => r.first));
   const on = sandboxed ? "sandbox" : "NO sandbox here";
   return [
-    { name: "python cold, unsandboxed (runPython)", ratio: 1, detail: `${perSecond(best.coldOff)} calls/s (${best.coldOff.toFixed(1)} ms/call over ${COLD_CALLS} calls)` },
-    { name: `python cold, ${on}`, ratio: best.coldOn / best.coldOff, detail: `${perSecond(best.coldOn)} calls/s (${best.coldOn.toFixed(1)} ms/call; sandbox start-up +${(best.coldOn - best.coldOff).toFixed(1)} ms/call)` },
+    { name: "python cold, unsandboxed (runPython)", ratio: 1, detail: `${perSecond(coldOff)} calls/s (${coldOff.toFixed(1)} ms/call, median of 7 rounds of ${COLD_CALLS} calls)` },
+    { name: `python cold, ${on}`, ratio: median(rounds.coldRatio), detail: `${perSecond(coldOn)} calls/s (${coldOn.toFixed(1)} ms/call; ratio = median of the rounds' ratios)` },
     {
       name: "python warm worker, unsandboxed",
-      ratio: best.warmOff.perCall / best.coldOff,
+      ratio: warmOff / coldOff,
       target: 0.2,
-      detail: `${perSecond(best.warmOff.perCall)} calls/s (${best.warmOff.perCall.toFixed(3)} ms/call over ${WARM_CALLS} calls; first call with start-up ${best.warmOff.first.toFixed(1)} ms)`,
+      detail: `${perSecond(warmOff)} calls/s (${warmOff.toFixed(3)} ms/call, rounds of ${WARM_CALLS} calls; first call with start-up ${firstOff.toFixed(1)} ms)`,
     },
     {
       name: `python warm worker, ${on} (vs unsandboxed)`,
-      ratio: best.warmOn.perCall / best.warmOff.perCall,
+      ratio: median(rounds.warmRatio),
       target: 1.5,
-      detail: `${perSecond(best.warmOn.perCall)} calls/s (${best.warmOn.perCall.toFixed(3)} ms/call; first call with start-up ${best.warmOn.first.toFixed(1)} ms)`,
+      detail: `${perSecond(warmOn)} calls/s (${warmOn.toFixed(3)} ms/call; first call with start-up ${firstOn.toFixed(1)} ms; per-round ratios ${rounds.warmRatio.map((r) => r.toFixed(2)).join(" ")})`,
     },
   ];
 }
