@@ -97,7 +97,7 @@ export class LocalEngine implements GraderEngine {
     if (!this.noticed) {
       this.noticed = true;
       const status = sandboxStatus(this.options.python, this.options.sandbox);
-      if (!status.sandboxed) this.options.onUnsandboxed?.(status.notice);
+      if (!status.sandboxed && status.runnable) this.options.onUnsandboxed?.(status.notice);
     }
     let worker = this.workers.get(source);
     if (worker) this.workers.delete(source);

@@ -50,11 +50,15 @@ export interface Launch {
   readonly sandboxed: boolean;
   /** Why there is no sandbox (fallback only). */
   readonly reason?: string;
+  /** The interpreter could not be probed (missing, broken). */
+  readonly unrunnable?: boolean;
 }
 
 /** What is enforced where python graders run, for notices and `grade serve`. */
 export interface SandboxStatus {
   readonly sandboxed: boolean;
+  /** False when the interpreter cannot even start (nothing runs: graders report python_not_found). */
+  readonly runnable: boolean;
   /** One line for users: what holds, and what does not. */
   readonly notice: string;
 }
@@ -221,7 +225,7 @@ export function launchFor(python: string, mode: SandboxMode = "auto"): Launch {
 function decide(python: string, mode: SandboxMode): Launch {
   const found = probe(python);
   // An interpreter that cannot even start: spawn it as asked, so the caller reports why.
-  if (!found) return fallback(python, "the python interpreter could not be started");
+  if (!found) return { ...fallback(python, `the python interpreter ${python} could not be started`), unrunnable: true };
   const exe = found.executable;
   if (mode === "off") return fallback(exe, "the sandbox is turned off");
   if (process.platform !== "linux") return fallback(exe, `bubblewrap is Linux-only (this is ${process.platform})`);
@@ -249,6 +253,7 @@ export function sandboxStatus(python = "python3", mode: SandboxMode = "auto"): S
   if (launch.sandboxed) {
     return {
       sandboxed: true,
+      runnable: true,
       notice: "python graders run in a bubblewrap sandbox: no network, read-only system files only, private 1 GB /tmp, minimal environment, 2 GB memory, process and time limits",
     };
   }
@@ -260,6 +265,7 @@ export function sandboxStatus(python = "python3", mode: SandboxMode = "auto"): S
         : "the time limit, process count and a scrubbed environment hold (memory is not enforced on macOS)";
   return {
     sandboxed: false,
+    runnable: launch.unrunnable !== true,
     notice: `python graders run WITHOUT a sandbox (${launch.reason ?? "unavailable"}): ${limits}; files, network and processes of this machine are reachable`,
   };
 }

@@ -251,7 +251,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const wantPython = options.allowPython ?? true;
   // Python graders run only in a sandbox, unless the user said otherwise (--unsandboxed-python).
   const sandbox = wantPython && !options.engine ? sandboxStatus(options.engineOptions?.python, options.engineOptions?.sandbox) : undefined;
-  const unsandboxedRefused = sandbox !== undefined && !sandbox.sandboxed && options.unsandboxedPython !== true;
+  // (An interpreter that cannot start runs nothing: its graders answer python_not_found.)
+  const unsandboxedRefused = sandbox !== undefined && !sandbox.sandboxed && sandbox.runnable && options.unsandboxedPython !== true;
   const allowPython = wantPython && !unsandboxedRefused;
   const pythonRefusal = unsandboxedRefused
     ? "python graders are refused: this server has no sandbox for them (on Linux install bubblewrap; or start grade serve with --unsandboxed-python to run them anyway, with access to this machine)."
@@ -463,7 +464,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     host: address.address,
     port: address.port,
     stats: () => ({ inFlight, running: limiter.active + pythonLimiter.active, queued: limiter.queued + pythonLimiter.queued }),
-    pythonSandboxed: sandbox?.sandboxed,
+    pythonSandboxed: sandbox && sandbox.runnable ? sandbox.sandboxed : undefined,
     pythonNotice: sandbox?.notice,
     close(graceMs = DEFAULTS.graceMs) {
       if (closing) {

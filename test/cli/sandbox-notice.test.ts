@@ -58,6 +58,12 @@ describe.skipIf(process.platform !== "linux" || !python)("no sandbox available",
     });
   }
 
+  it("a missing interpreter: no notice (nothing runs), python_not_found", () => {
+    const run = grade(["run", "examples/graders/json-valid.grade", "--sample", "{}", "--python", "/nonexistent/python3"], { env: { PATH: bin } });
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toContain("python interpreter not found: /nonexistent/python3 (install python3 or pass its path with the --python option)");
+  });
+
   it("grade run with the sandbox: no notice", () => {
     const run = grade(["run", "examples/graders/json-valid.grade", "--sample", '{"a": 1}', "--json"]);
     expect(run.stderr).toBe("");
