@@ -20,7 +20,7 @@ import { brokenGates, evalSuite } from "../report/gates.js";
 import { junitXml } from "../report/junit.js";
 import { readResults } from "../report/results.js";
 import { describeIoError, UsageError, useColor } from "./io.js";
-import { localEngineOptions, modelSecrets, type LocalCommandOptions } from "./local-options.js";
+import { localEngineOptions, modelSecrets, unsandboxedNotice, type LocalCommandOptions } from "./local-options.js";
 
 /*
  * `grade eval <grader> --data rows.jsonl [--out results.jsonl]`: grade every row of a dataset on
@@ -164,7 +164,7 @@ export async function evalCommand(
       report.fail(`\`${source.label}\`: ${error.message}; nothing was graded`);
       return EXIT.usage;
     }
-    createEngine = localEngines(grader, localEngineOptions(options));
+    createEngine = localEngines(grader, { ...localEngineOptions(options), onUnsandboxed: unsandboxedNotice });
   }
 
   const data = await openData(options.data);

@@ -167,6 +167,15 @@ export function modelSecrets(options: LocalCommandOptions, env: Environment = pr
 }
 
 /** The engine's options from the parsed flags (and, for the model server, the environment). */
+let unsandboxedNoticed = false;
+
+/** The one-line notice, once per process, when python graders run without a sandbox. */
+export function unsandboxedNotice(notice: string): void {
+  if (unsandboxedNoticed) return;
+  unsandboxedNoticed = true;
+  process.stderr.write(`grade: notice: ${notice}\n`);
+}
+
 export function localEngineOptions(options: LocalCommandOptions, env: Environment = process.env): LocalEngineOptions {
   const models = resolveModelServer(options, env);
   return {

@@ -482,6 +482,8 @@ Examples:
     .option("--request-timeout <seconds>", "from arrival to answer, waiting included (default: 300); later gets 504", positiveSeconds)
     .option("--grace <seconds>", "on SIGTERM/SIGINT, how long requests in flight may take to finish (default: 30)", positiveSeconds)
     .option("--disable-python", "refuse python graders (also inside a multi) with 400: no grader code runs on this machine")
+    .option("--unsandboxed-python", "run python graders even where no sandbox is available (no bubblewrap, not Linux): they can then read files and reach the network of this machine")
+    .option("--allow-host <name>", "a Host (and Origin) name to answer besides loopback names and the listen address, e.g. behind a reverse proxy (repeatable)", (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
     .option("-q, --quiet", "no access log (one line per request on stderr)"))
     .addHelpText(
       "after",
@@ -493,9 +495,15 @@ OpenAI's /openai/v1/... and /openai/...?api-version=... for Azure clients):
   GET  /health                                 {"status": "ok", ...}; 503 while shutting down; no token needed
 Errors are in the API's shape, {"error": {"message", "type", "param", "code"}}: 400 an invalid
 grader (param names the field, e.g. grader.operation; a top-level label_model is refused, as by
-the API) or request, 401 no or wrong token, 404, 405, 413, 429 queue full (Retry-After: 1),
-504 --request-timeout. A python grader that hangs is stopped by --python-timeout; other
-requests are answered meanwhile. Model graders call the model server of the --model-* flags
+the API) or request, 401 no or wrong token, 403 a foreign Origin (a web page), 404, 405, 413,
+421 a foreign Host (DNS rebinding; --allow-host adds a name), 429 queue full (Retry-After: 1),
+504 --request-timeout. A python grader that hangs is stopped by --python-timeout; python
+graders have their own --concurrency slots, so other graders are answered meanwhile.
+
+Python graders run in a bubblewrap sandbox on Linux (no network, no files of this machine but
+the system's and the interpreter's, private 1 GB /tmp, minimal environment). Where there is
+none (not Linux, or bwrap missing or unusable), they are refused with 400 unless
+--unsandboxed-python is given. Model graders call the model server of the --model-* flags
 (or GRADE_MODEL_BASE_URL), as in \`grade run\`; without one they are not called.
 
 Listens on 127.0.0.1 unless --host says otherwise. Python graders run their code on this

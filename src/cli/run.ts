@@ -8,7 +8,7 @@ import { EXIT, Reporter } from "../api/report.js";
 import { formatDryRun, formatRunSummary, setFlags } from "../api/summary.js";
 import type { RunResponse } from "../api/engine.js";
 import { UsageError, useColor } from "./io.js";
-import { localEngineOptions, MODEL_FLAGS, modelSecrets, type LocalCommandOptions } from "./local-options.js";
+import { localEngineOptions, unsandboxedNotice, MODEL_FLAGS, modelSecrets, type LocalCommandOptions } from "./local-options.js";
 
 export interface RunCommandOptions extends RemoteOptions, LocalCommandOptions {
   readonly sample?: string | undefined;
@@ -73,7 +73,7 @@ async function runLocal(file: string, options: RunCommandOptions, report: Report
     item = request.item;
   }
   const { LocalEngine } = await import("../engine/local.js");
-  const engine = new LocalEngine(localEngineOptions(options));
+  const engine = new LocalEngine({ ...localEngineOptions(options), onUnsandboxed: unsandboxedNotice });
   try {
     return print(report, await engine.grade({ grader, sample, item }), options);
   } catch (error) {

@@ -21,6 +21,8 @@ export interface ServeCommandOptions extends LocalCommandOptions {
   readonly requestTimeout?: number | undefined;
   readonly grace?: number | undefined;
   readonly disablePython?: boolean | undefined;
+  readonly unsandboxedPython?: boolean | undefined;
+  readonly allowHost?: readonly string[] | undefined;
   readonly quiet?: boolean | undefined;
 }
 
@@ -105,6 +107,8 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
       maxBodyBytes,
       requestTimeoutMs,
       allowPython,
+      unsandboxedPython: options.unsandboxedPython === true,
+      allowHosts: options.allowHost ?? [],
       engineOptions,
       log,
       secrets: [...modelSecrets(options), ...knownSecrets({})],
@@ -136,11 +140,15 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
     process.on("SIGTERM", onSignal).on("SIGINT", onSignal);
   });
   for (const warning of bindWarnings(host, { token: token !== undefined, python: allowPython, models })) say(warning);
+  if (server.pythonSandboxed === false) {
+    if (options.unsandboxedPython) say(`warning: --unsandboxed-python: ${server.pythonNotice ?? "python graders run without a sandbox"}`);
+    else say(`python graders are refused (400), there is no sandbox here: ${(server.pythonNotice ?? "").replace(/^python graders run WITHOUT a sandbox /, "")}. --unsandboxed-python runs them anyway`);
+  }
   say(`listening on ${server.url} (OpenAI base URL ${server.baseUrl})`);
   say(
     `POST /v1/fine_tuning/alpha/graders/run and /validate, GET /health; local engine, ` +
       `${concurrency} at once, ${maxQueue} queued, bodies up to ${size(maxBodyBytes)}, ` +
-      `${token !== undefined ? "token required" : "no token"}${allowPython ? "" : ", python disabled"}. Ctrl-C stops.`,
+      `${token !== undefined ? "token required" : "no token"}${!allowPython ? ", python disabled" : server.pythonSandboxed === true ? ", python sandboxed (bubblewrap)" : server.pythonSandboxed === false && !options.unsandboxedPython ? ", python refused (no sandbox)" : server.pythonSandboxed === false ? ", python UNSANDBOXED" : ""}. Ctrl-C stops.`,
   );
 
   const code = await stopped;

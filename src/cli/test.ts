@@ -8,7 +8,7 @@ import { analyseInputs } from "./check.js";
 import { colors, expandInputs, UsageError, useColor } from "./io.js";
 import { junitXml, type JunitCase, type JunitSuite } from "../report/junit.js";
 import { createRedactor } from "../api/redact.js";
-import { localEngineOptions, modelSecrets, type LocalCommandOptions } from "./local-options.js";
+import { localEngineOptions, modelSecrets, unsandboxedNotice, type LocalCommandOptions } from "./local-options.js";
 
 export interface TestCommandOptions extends LocalCommandOptions {
   readonly filter?: string | undefined;
@@ -45,7 +45,7 @@ export async function testCommand(paths: readonly string[], options: TestCommand
   const analysed = await analyseInputs(inputs, undefined, compile);
   const { LocalEngine } = await import("../engine/local.js");
   const { runTestCase } = await import("../engine/run-tests.js");
-  const engine = new LocalEngine(localEngineOptions(options));
+  const engine = new LocalEngine({ ...localEngineOptions(options), onUnsandboxed: unsandboxedNotice });
   let passed = 0;
   let failed = 0;
   let withoutTests = 0;

@@ -7,6 +7,7 @@ import { ModelServer, runUsage, type ModelCall, type ModelServerOptions } from "
 import { errorsObject } from "./outcome.js";
 import type { PythonOptions, PythonResult } from "./python.js";
 import { createPythonWorker, type PythonWorker } from "./python-worker.js";
+import { sandboxStatus } from "./sandbox.js";
 import { sampleFromText, type Sample } from "./sample.js";
 
 /*
@@ -19,6 +20,8 @@ import { sampleFromText, type Sample } from "./sample.js";
 export interface LocalEngineOptions extends PythonOptions {
   /** The OpenAI-compatible server model graders call; without it they are not called. */
   models?: ModelServerOptions | undefined;
+  /** Called once, before the first python grader, when python graders run without a sandbox (engine/sandbox.ts). */
+  onUnsandboxed?: ((notice: string) => void) | undefined;
 }
 
 /** Warm python workers kept at once (one per grader source); the least recently used is closed. */
@@ -88,6 +91,7 @@ export class LocalEngine implements GraderEngine {
   /** Warm workers by grader source, least recently used first. */
   private readonly workers = new Map<string, PythonWorker>();
   private readonly models: ModelServer | undefined;
+  private noticed = false;
 
   constructor(private readonly options: LocalEngineOptions = {}) {
     this.models = options.models ? new ModelServer(options.models) : undefined;
@@ -95,6 +99,11 @@ export class LocalEngine implements GraderEngine {
 
   /** A python grader runs in its source's warm worker (a python3 process that loaded it once). */
   private python(source: string, sample: Sample, item: JsonObject): Promise<PythonResult> {
+    if (!this.noticed) {
+      this.noticed = true;
+      const status = sandboxStatus(this.options.python, this.options.sandbox);
+      if (!status.sandboxed && status.runnable) this.options.onUnsandboxed?.(status.notice);
+    }
     let worker = this.workers.get(source);
     if (worker) this.workers.delete(source);
     else {

@@ -42,6 +42,7 @@ import {
   type PythonOptions,
   type PythonResult,
 } from "./python.js";
+import { PROCESS_LIMIT, type SandboxMode } from "./sandbox.js";
 
 export type PythonWorkerOptions = PythonOptions;
 
@@ -82,11 +83,11 @@ def _worker():
 
     try:
         init = json.loads(requests.readline().decode("utf-8"))
-        source, memory = init["source"], init["memory"]
+        source, memory, processes = init["source"], init["memory"], init.get("processes", 0)
     except BaseException as e:
-        source, memory = None, 0
+        source, memory, processes = None, 0, 0
         error = {"ok": False, "kind": "server", "type": "bad_request", "details": repr(e)}
-    _setup(memory)
+    _setup(memory, processes)
     if source is not None:
         grade, error = _load(source)
     stdio = (sys.stdin, sys.stdout, sys.stderr)
@@ -247,13 +248,14 @@ class Proc {
     private readonly python: string,
     source: string,
     memoryBytes: number,
+    sandbox: SandboxMode | undefined,
   ) {
     this.gone = new Promise<void>((resolve) => (this.goneResolve = resolve));
     this.stdout = new Splitter(() => this.check());
     this.stderr = new Splitter(() => this.check());
     let child: ChildProcess;
     try {
-      child = spawnDriver(python, PYTHON_WORKER_DRIVER);
+      child = spawnDriver(python, PYTHON_WORKER_DRIVER, sandbox);
     } catch (e) {
       this.startError = startFailure(python, e);
       this.dead = true;
@@ -281,7 +283,7 @@ class Proc {
       this.startGrace();
     });
     child.on("close", () => this.gone_());
-    child.stdin?.write(`${JSON.stringify({ source, memory: memoryBytes })}\n`);
+    child.stdin?.write(`${JSON.stringify({ source, memory: memoryBytes, processes: PROCESS_LIMIT })}\n`);
   }
 
   /** Runs one call. The caller never calls again before this settles. */
@@ -418,6 +420,7 @@ class Worker implements PythonWorker {
   private readonly python: string;
   private readonly timeoutMs: number;
   private readonly memoryBytes: number;
+  private readonly sandbox: SandboxMode | undefined;
   private proc: Proc | undefined;
   private readonly procs = new Set<Proc>();
   private readonly queue: Queued[] = [];
@@ -431,6 +434,7 @@ class Worker implements PythonWorker {
     this.python = options.python ?? "python3";
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.memoryBytes = options.memoryBytes ?? DEFAULT_MEMORY_BYTES;
+    this.sandbox = options.sandbox;
   }
 
   get pid(): number | undefined {
@@ -481,7 +485,7 @@ class Worker implements PythonWorker {
 
   private current(): Proc {
     if (this.proc && !this.proc.dead) return this.proc;
-    const proc = new Proc(this.python, this.source, this.memoryBytes);
+    const proc = new Proc(this.python, this.source, this.memoryBytes, this.sandbox);
     this.proc = proc;
     this.procs.add(proc);
     void proc.gone.then(() => this.procs.delete(proc));

@@ -3,18 +3,23 @@
  * in-process) through a small embedded driver, and maps what happens to the service's two error
  * kinds (`python_grader_runtime_error` + `_details`, `python_grader_server_error` + `_type`).
  *
- * Enforced (see src/engine/README.md, "Python graders"):
- *  - timeout: everywhere, by killing the process group from Node (default 120 s);
- *  - memory: `RLIMIT_AS` set by the driver; effective on Linux, ignored by macOS, absent on Windows;
- *  - network: blocked in-process by replacing `socket` entry points — best effort, NOT a sandbox
- *    (a grader can still reach `_socket` or spawn a process);
+ * Where it runs is sandbox.ts's decision: in a bubblewrap sandbox on Linux when bwrap works here
+ * (no network, read-only system files, private 1 GB /tmp, minimal environment, pid namespace),
+ * else unsandboxed with a scrubbed environment. Enforced here, in both cases:
+ *  - timeout: everywhere, by killing the whole tree from Node (default 120 s; see killTree);
+ *  - limits set by the driver, soft and hard: RLIMIT_AS (memory; Linux enforces it, macOS does
+ *    not, Windows has none), RLIMIT_NPROC, RLIMIT_FSIZE, RLIMIT_CORE;
+ *  - network: also blocked in-process by replacing `socket` entry points (what remains of it
+ *    without a sandbox: best effort, a grader can reach `_socket`);
  *  - source size: not here, it is the checker's `python-size` rule.
  *
  * The result travels on a dedicated pipe (fd 3 in the child), so a grader's own prints on stdout
  * cannot forge it. `runPython` never throws.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import type { Readable } from "node:stream";
+import { PROCESS_LIMIT, launchFor, type SandboxMode } from "./sandbox.js";
 
 export type PythonResult =
   | { ok: true; reward: number; stdout: string }
@@ -27,6 +32,8 @@ export interface PythonOptions {
   timeoutMs?: number;
   /** Address-space limit in bytes (default 2 GB, the service's limit). Linux only in practice. */
   memoryBytes?: number;
+  /** `auto` (default): bubblewrap when it works here, else unsandboxed; `off`: unsandboxed. */
+  sandbox?: SandboxMode;
 }
 
 export const DEFAULT_TIMEOUT_MS = 120_000;
@@ -57,23 +64,124 @@ def _flush(*streams):
         except Exception:
             pass
 
-def _setup(memory):
+def _arg(name):
+    args = sys.argv[1:]
+    return args[args.index(name) + 1] if name in args[:-1] else None
+
+def _drop_privileges():
+    # A sandbox started by root: become uid/gid 65534 (a host root is exempt from RLIMIT_NPROC).
+    uid = _arg("--drop-to")
+    if uid is None:
+        return
+    uid = int(uid)
+    try:
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+    except OSError:
+        pass
+    if os.getuid() != uid or os.geteuid() != uid or os.getgid() != uid:
+        os.write(2, b"sandbox: cannot drop privileges to uid %d\n" % uid)
+        os._exit(97)
+
+def _own_tasks():
+    # Processes and threads of this user now (RLIMIT_NPROC counts them all, outside a sandbox).
+    uid, n = os.getuid(), 0
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            if os.stat("/proc/" + name).st_uid != uid:
+                continue
+            with open("/proc/" + name + "/stat", "rb") as f:
+                n += int(f.read().rsplit(b")", 1)[1].split()[17])
+        except (OSError, ValueError, IndexError):
+            pass
+    return n
+
+def _kill_descendants():
+    # Outside a sandbox (Linux, --subreaper): what the grader left running, in any session or
+    # group, is still our descendant: stopped (so it cannot fork on), then killed.
+    if "--subreaper" not in sys.argv[1:]:
+        return
+    import signal
+    seen = set()
+    for _ in range(20):
+        fresh, todo = [], [os.getpid()]
+        while todo:
+            pid = todo.pop()
+            try:
+                tids = os.listdir("/proc/%d/task" % pid)
+            except OSError:
+                continue
+            for tid in tids:
+                try:
+                    with open("/proc/%d/task/%s/children" % (pid, tid)) as f:
+                        kids = [int(k) for k in f.read().split()]
+                except (OSError, ValueError):
+                    continue
+                for k in kids:
+                    todo.append(k)
+                    if k not in seen:
+                        fresh.append(k)
+        if not fresh:
+            break
+        for k in fresh:
+            seen.add(k)
+            try:
+                os.kill(k, signal.SIGSTOP)
+            except OSError:
+                pass
+    for k in seen:
+        try:
+            os.kill(k, signal.SIGKILL)
+        except OSError:
+            pass
+
+def _limit(resource, which, value):
+    # Soft AND hard: a grader cannot raise them again.
+    try:
+        hard = resource.getrlimit(which)[1]
+        if hard != resource.RLIM_INFINITY and hard < value:
+            value = hard
+        resource.setrlimit(which, (value, value))
+    except (OSError, ValueError):
+        pass
+
+def _setup(memory, processes=0):
     try:
         sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace")
         sys.stderr.reconfigure(encoding="utf-8", errors="backslashreplace")
     except Exception:
         pass
+    _drop_privileges()
+    if "--subreaper" in sys.argv[1:]:
+        # Outside a sandbox (Linux): orphans of the grader's processes stay our descendants, so
+        # the timeout finds and kills them, start_new_session=True or not.
+        try:
+            import ctypes
+            ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+        except Exception:
+            pass
 
-    # Memory: RLIMIT_AS (Linux enforces it; macOS accepts or rejects it but does not enforce it;
-    # Windows has no resource module).
+    # Limits (Linux enforces them all; macOS ignores RLIMIT_AS; Windows has no resource module).
     try:
         import resource
+    except ImportError:
+        resource = None
+    if resource is not None:
         if memory and memory > 0:
-            hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-            soft = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
-            resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-    except Exception:
-        pass
+            _limit(resource, resource.RLIMIT_AS, memory)
+        if processes and processes > 0 and hasattr(resource, "RLIMIT_NPROC"):
+            if "--relative-nproc" in sys.argv[1:]:
+                try:
+                    processes += _own_tasks()
+                except OSError:
+                    processes = 0
+            if processes:
+                _limit(resource, resource.RLIMIT_NPROC, processes)
+        _limit(resource, resource.RLIMIT_CORE, 0)
+        _limit(resource, resource.RLIMIT_FSIZE, 1024 ** 3)
 
     # Network: best effort, in-process only — not a sandbox.
     import socket
@@ -167,16 +275,18 @@ def _main():
     try:
         req = json.loads(sys.stdin.buffer.read().decode("utf-8"))
         source, sample, item, memory = req["source"], req["sample"], req["item"], req["memory"]
+        processes = req.get("processes", 0)
     except BaseException as e:
         emit({"ok": False, "kind": "server", "type": "bad_request", "details": repr(e)})
         return
     sys.stdin = open(os.devnull, "r")
-    _setup(memory)
+    _setup(memory, processes)
     grade, result = _load(source)
     if result is None:
         result = _grade(grade, sample, item)
     _flush()
     emit(result)
+    _kill_descendants()
 
 _main()
 `;
@@ -199,40 +309,100 @@ function seconds(ms: number): string {
   return `${Number.isInteger(s) ? s : Number(s.toFixed(3))} s`;
 }
 
-/** SIGKILLs the child's whole process group (the child alone on Windows). @internal */
-export function killTree(child: ChildProcess): void {
+/** Pids of every descendant of `root` (Linux, from /proc), deepest last. */
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[];
   try {
-    if (process.platform !== "win32" && child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-    else child.kill("SIGKILL");
+    entries = readdirSync("/proc");
   } catch {
+    return [];
+  }
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, "latin1");
+    } catch {
+      continue;
+    }
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    const list = children.get(ppid);
+    if (list) list.push(Number(name));
+    else children.set(ppid, [Number(name)]);
+  }
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const c of children.get(queue.shift()!) ?? []) {
+      out.push(c);
+      queue.push(c);
+    }
+  }
+  return out;
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    /* gone */
+  }
+}
+
+/**
+ * SIGKILLs the child and everything it started. In a sandbox the child is bwrap: killing it ends
+ * the pid namespace, so every process of the grader. Outside one (Linux) the driver is a child
+ * subreaper: its descendants, in any session or group, are found in /proc, stopped (a fork bomb
+ * cannot outrun the walk) and killed; elsewhere the process group. The child alone on Windows. @internal
+ */
+export function killTree(child: ChildProcess): void {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  if (process.platform === "win32") {
     try {
       child.kill("SIGKILL");
     } catch {
       /* already gone */
     }
+    return;
   }
+  if (process.platform === "linux" && child.exitCode === null && child.signalCode === null) {
+    const seen = new Set<number>();
+    for (let round = 0; round < 20; round++) {
+      const fresh = descendants(pid).filter((p) => !seen.has(p));
+      if (fresh.length === 0) break;
+      for (const p of fresh) {
+        seen.add(p);
+        signal(p, "SIGSTOP");
+      }
+    }
+    signal(-pid, "SIGKILL");
+    signal(pid, "SIGKILL");
+    for (const p of seen) signal(p, "SIGKILL");
+    return;
+  }
+  signal(-pid, "SIGKILL");
+  signal(pid, "SIGKILL");
 }
 
 /** SIGKILLs what is left in the process group of a child that has exited. @internal */
 export function killLeftovers(child: ChildProcess): void {
-  if (process.platform !== "win32" && child.pid !== undefined) {
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {
-      /* group already empty */
-    }
-  }
+  if (process.platform !== "win32" && child.pid !== undefined) signal(-child.pid, "SIGKILL");
 }
 
 /**
- * Starts `python -I -c driver` in its own process group, with stdin, stdout, stderr and a result
- * pipe on fd 3. Throws what `spawn` throws synchronously. @internal
+ * Starts the driver (`python -I -c driver`, in the sandbox when there is one) in its own process
+ * group, with stdin, stdout, stderr and a result pipe on fd 3. Throws what `spawn` throws
+ * synchronously. @internal
  */
-export function spawnDriver(python: string, driver: string): ChildProcess {
-  return spawn(python, ["-I", "-c", driver], {
+export function spawnDriver(python: string, driver: string, mode: SandboxMode = "auto"): ChildProcess {
+  const launch = launchFor(python, mode);
+  return spawn(launch.command, [...launch.prefix, "-I", "-c", driver, ...launch.driverArgs], {
     stdio: ["pipe", "pipe", "pipe", "pipe"],
     detached: process.platform !== "win32",
     windowsHide: true,
+    env: launch.env,
   });
 }
 
@@ -333,7 +503,7 @@ export function runPython(source: string, sample: object, item: object, options:
 
   let request: string;
   try {
-    request = JSON.stringify({ source, sample, item, memory: memoryBytes });
+    request = JSON.stringify({ source, sample, item, memory: memoryBytes, processes: PROCESS_LIMIT });
   } catch (e) {
     return Promise.resolve(invalidInput(e));
   }
@@ -351,7 +521,7 @@ export function runPython(source: string, sample: object, item: object, options:
 
     let child: ChildProcess;
     try {
-      child = spawnDriver(python, PYTHON_DRIVER);
+      child = spawnDriver(python, PYTHON_DRIVER, options.sandbox);
     } catch (e) {
       finish(startFailure(python, e));
       return;

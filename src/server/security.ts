@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { isIP } from "node:net";
+import { networkInterfaces } from "node:os";
 
 /*
  * The server's two safety measures: the bearer token and the loopback default. A python grader is
@@ -43,7 +44,7 @@ export function bindWarnings(host: string, options: { token: boolean; python: bo
   const where = everywhere ? `every network interface (${host})` : `${host}, a non-loopback address`;
   const warnings = [`warning: listening on ${where}: other machines can reach this server.`];
   const risks = [
-    ...(options.python ? ["python graders run their code on this machine (best-effort limits, not a sandbox; --disable-python refuses them)"] : []),
+    ...(options.python ? ["python graders run their code on this machine (in a sandbox where there is one; --disable-python refuses them)"] : []),
     ...(options.models ? ["model graders spend the model server's key"] : []),
   ];
   if (!options.token) {
@@ -60,4 +61,41 @@ export function bindWarnings(host: string, options: { token: boolean; python: bo
 /** The URL of a bound address: `http://127.0.0.1:8787`, `http://[::1]:8787`. */
 export function originOf(address: string, port: number): string {
   return `http://${isIP(address) === 6 ? `[${address}]` : address}:${port}`;
+}
+
+/** Headers on every answer: JSON never sniffed as HTML, never framed, cached or given a referrer. */
+export const HARDENING_HEADERS: Readonly<Record<string, string>> = {
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+  "referrer-policy": "no-referrer",
+  "cross-origin-resource-policy": "same-origin",
+  "cache-control": "no-store",
+};
+
+/** The host part of a `Host` header or an origin's host: `[::1]:8787` → `::1`, `Example.com.:80` → `example.com`. */
+export function hostName(header: string): string {
+  const h = header.trim().toLowerCase();
+  const bracket = /^\[([^\]]*)\](?::\d*)?$/.exec(h);
+  if (bracket) return bracket[1]!;
+  const name = isIP(h) === 6 ? h : h.replace(/:\d*$/, "");
+  return name.endsWith(".") ? name.slice(0, -1) : name;
+}
+
+/**
+ * Which `Host` headers (and origins) name this server: loopback names and addresses, the bound
+ * address (every interface's address when bound to all), and `extra` names (`--allow-host`).
+ * Anything else is a DNS-rebinding page or a misdirected request.
+ */
+export function hostCheck(bound: string, extra: readonly string[]): (header: string) => boolean {
+  const names = new Set(extra.map((e) => hostName(e)));
+  names.add(hostName(bound.includes(":") ? `[${bound}]` : bound));
+  if (bound === "0.0.0.0" || bound === "::") {
+    for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) names.add(i.address.toLowerCase());
+  }
+  return (header) => {
+    const name = hostName(header);
+    if (name === "") return false;
+    return names.has(name) || isLoopback(name);
+  };
 }

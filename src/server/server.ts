@@ -5,9 +5,10 @@ import { EngineError } from "../api/errors.js";
 import { basicAuth, createRedactor, credentialsOf, headerSecrets, urlSecrets } from "../api/redact.js";
 import type { JsonObject } from "../emit/emit.js";
 import { LocalEngine, type LocalEngineOptions } from "../engine/local.js";
+import { sandboxStatus } from "../engine/sandbox.js";
 import { HttpError, invalidType, missingParameter } from "./errors.js";
 import { Limiter, type Release } from "./limiter.js";
-import { bearerCheck, originOf } from "./security.js";
+import { HARDENING_HEADERS, bearerCheck, hostCheck, originOf } from "./security.js";
 
 /*
  * `grade serve`: the local engine behind the API's own routes, so an OpenAI client whose base URL
@@ -51,6 +52,13 @@ export interface ServerOptions {
   readonly engine?: ServerEngine;
   /** False: python graders (also inside a multi) are refused with 400. Default true. */
   readonly allowPython?: boolean;
+  /**
+   * Python graders where no sandbox is available (engine/sandbox.ts): refused with 400 unless
+   * this is true. Default false. Only for the server's own local engine (`engine` unset).
+   */
+  readonly unsandboxedPython?: boolean;
+  /** Host names (beyond loopback names and the bound address) that `Host` and `Origin` may name. */
+  readonly allowHosts?: readonly string[];
   /** One line per request (method, path, status, ms) and per internal error; default: silent. */
   readonly log?: ((line: string) => void) | undefined;
   /**
@@ -74,6 +82,10 @@ export interface RunningServer {
   readonly port: number;
   /** Requests being answered, and those of them waiting for a slot. */
   stats(): { inFlight: number; running: number; queued: number };
+  /** Whether python graders run in a sandbox (undefined: python disabled, or another engine). */
+  readonly pythonSandboxed: boolean | undefined;
+  /** One line on what holds for python graders (undefined as above). */
+  readonly pythonNotice: string | undefined;
   /**
    * Stops accepting connections, lets the requests in flight finish for up to `graceMs` (default
    * 30 s; a second call with 0 cuts them at once), then closes every connection and the engine.
@@ -180,8 +192,15 @@ function graderOf(body: JsonObject): JsonObject {
   return grader;
 }
 
+/** Whether a grader needs python: a python grader, or a multi with one. */
+function needsPython(grader: JsonObject): boolean {
+  if (grader["type"] === "python") return true;
+  const graders = grader["graders"];
+  return grader["type"] === "multi" && isJsonObject(graders) && Object.values(graders).some((g) => isJsonObject(g) && g["type"] === "python");
+}
+
 /** The rules the routes add to the engine's: rft graders only, and python only when allowed. */
-function checkGrader(grader: JsonObject, allowPython: boolean): void {
+function checkGrader(grader: JsonObject, allowPython: boolean, pythonRefusal = "python graders are disabled on this server (grade serve --disable-python)."): void {
   if (grader["type"] === "label_model") {
     throw new HttpError(
       400,
@@ -192,7 +211,7 @@ function checkGrader(grader: JsonObject, allowPython: boolean): void {
   }
   if (allowPython) return;
   const refuse = (param: string) =>
-    new HttpError(400, `Invalid value for '${param}': python graders are disabled on this server (grade serve --disable-python).`, "invalid_request_error", param);
+    new HttpError(400, `Invalid value for '${param}': ${pythonRefusal}`, "invalid_request_error", param);
   if (grader["type"] === "python") throw refuse("grader.type");
   const graders = grader["graders"];
   if (grader["type"] === "multi" && isJsonObject(graders)) {
@@ -235,8 +254,20 @@ function fromEngineError(error: unknown): HttpError {
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const maxBody = options.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
-  const allowPython = options.allowPython ?? true;
-  const limiter = new Limiter(options.concurrency ?? DEFAULTS.concurrency, options.maxQueue ?? DEFAULTS.maxQueue);
+  const wantPython = options.allowPython ?? true;
+  // Python graders run only in a sandbox, unless the user said otherwise (--unsandboxed-python).
+  const sandbox = wantPython && !options.engine ? sandboxStatus(options.engineOptions?.python, options.engineOptions?.sandbox) : undefined;
+  // (An interpreter that cannot start runs nothing: its graders answer python_not_found.)
+  const unsandboxedRefused = sandbox !== undefined && !sandbox.sandboxed && sandbox.runnable && options.unsandboxedPython !== true;
+  const allowPython = wantPython && !unsandboxedRefused;
+  const pythonRefusal = unsandboxedRefused
+    ? "python graders are refused: this server has no sandbox for them (on Linux install bubblewrap; or start grade serve with --unsandboxed-python to run them anyway, with access to this machine)."
+    : undefined;
+  // Separate slots: python graders that hang cannot hold the slots of graders that need no python.
+  const concurrency = options.concurrency ?? DEFAULTS.concurrency;
+  const maxQueue = options.maxQueue ?? DEFAULTS.maxQueue;
+  const limiter = new Limiter(concurrency, maxQueue);
+  const pythonLimiter = new Limiter(concurrency, maxQueue);
   const ownEngine = options.engine ? undefined : new LocalEngine(options.engineOptions ?? {});
   const engine: ServerEngine = options.engine ?? ownEngine!;
   const authorize = options.token !== undefined ? bearerCheck(options.token) : undefined;
@@ -254,6 +285,40 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   let requests = 0;
   let inFlight = 0;
+  let hostAllowed: (host: string) => boolean = () => false;
+
+  /** DNS rebinding and cross-site requests: only this server's own names, from no other site. */
+  function checkHost(req: http.IncomingMessage): void {
+    const host = req.headers.host;
+    if (host !== undefined && !hostAllowed(host)) {
+      throw new HttpError(
+        421,
+        `The Host header names ${JSON.stringify(host.slice(0, 100))}, not this server: grade serve answers only its own names (loopback names and the address it listens on; more with --allow-host).`,
+        "invalid_request_error",
+        null,
+        "host_not_allowed",
+      );
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined) {
+      let name: string | undefined;
+      try {
+        const parsed = new URL(origin);
+        name = parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.host : undefined;
+      } catch {
+        name = undefined;
+      }
+      if (name === undefined || !hostAllowed(name)) {
+        throw new HttpError(
+          403,
+          `Requests from web pages are refused: the Origin ${JSON.stringify(origin.slice(0, 100))} is not this server (grade serve --allow-host adds a name).`,
+          "invalid_request_error",
+          null,
+          "origin_not_allowed",
+        );
+      }
+    }
+  }
   let draining = false;
   let onIdle: (() => void) | undefined;
 
@@ -262,7 +327,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const method = req.method ?? "";
     if (path === HEALTH_ROUTE) {
       if (method !== "GET" && method !== "HEAD") throw notAllowed(method, path, "GET, HEAD");
-      const stats = { in_flight: inFlight, running: limiter.active, queued: limiter.queued };
+      const stats = { in_flight: inFlight, running: limiter.active + pythonLimiter.active, queued: limiter.queued + pythonLimiter.queued };
       return draining ? { status: 503, body: { status: "shutting_down", ...stats } } : { status: 200, body: { status: "ok", ...stats } };
     }
     if (draining) throw new HttpError(503, "The server is shutting down; retry on another instance.", "server_error");
@@ -304,13 +369,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
     const raw = await readBody(req, maxBody);
     const request = endpoint === "run" ? parseRun(raw) : parseValidate(raw);
-    checkGrader(request.grader, allowPython);
+    checkGrader(request.grader, allowPython, pythonRefusal);
 
-    const waiting = limiter.acquire(signal);
+    const slots = needsPython(request.grader) ? pythonLimiter : limiter;
+    const waiting = slots.acquire(signal);
     if (!waiting) {
       throw new HttpError(
         429,
-        `Too many requests: ${limiter.concurrency} running and ${limiter.maxQueue} waiting (grade serve --concurrency, --max-queue). Retry after ${RETRY_AFTER_SECONDS} s.`,
+        `Too many requests: ${slots.concurrency} running and ${slots.maxQueue} waiting (grade serve --concurrency, --max-queue). Retry after ${RETRY_AFTER_SECONDS} s.`,
         "requests",
         null,
         "rate_limit_exceeded",
@@ -343,6 +409,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       "content-type": "application/json",
       "content-length": String(Buffer.byteLength(text)),
       "x-request-id": id,
+      ...HARDENING_HEADERS,
       // A body left unread (an early error) or a server going away: do not reuse the connection.
       ...(!req.complete || draining ? { connection: "close" } : {}),
       ...headers,
@@ -367,6 +434,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       if (inFlight === 0) onIdle?.();
     });
     try {
+      checkHost(req);
       const answer = await route(req, (req.url ?? "/").split("?")[0]!, controller.signal);
       send(req, res, id, answer.status, answer.body, answer.headers);
     } catch (caught) {
@@ -404,6 +472,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const address = server.address() as AddressInfo;
   const url = originOf(address.address, address.port);
+  hostAllowed = hostCheck(address.address, options.allowHosts ?? []);
   let closing: Promise<CloseResult> | undefined;
   let cutNow: (() => void) | undefined;
 
@@ -412,7 +481,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     baseUrl: `${url}/v1`,
     host: address.address,
     port: address.port,
-    stats: () => ({ inFlight, running: limiter.active, queued: limiter.queued }),
+    stats: () => ({ inFlight, running: limiter.active + pythonLimiter.active, queued: limiter.queued + pythonLimiter.queued }),
+    pythonSandboxed: sandbox && sandbox.runnable ? sandbox.sandboxed : undefined,
+    pythonNotice: sandbox?.notice,
     close(graceMs = DEFAULTS.graceMs) {
       if (closing) {
         if (graceMs <= 0) cutNow?.();

@@ -250,15 +250,15 @@ describe("python", () => {
   });
 
   it("runs of one source share a warm python process; at most MAX_PYTHON_WORKERS are kept", async () => {
-    const pid = python("import os\ndef grade(sample, item):\n    return os.getpid()\n");
+    const pid = python("import os\nID = int.from_bytes(os.urandom(6), \"big\")  # this process's identity (pids are per sandbox)\ndef grade(sample, item):\n    return ID\n");
     const first = await run(pid, "x");
     const second = await run(pid, "y");
     expect(first.reward).toBe(second.reward);
     const many = new LocalEngine();
     const pids = [];
-    for (let i = 0; i <= MAX_PYTHON_WORKERS; i++) pids.push((await many.run({ grader: python(`import os\n# ${i}\ndef grade(sample, item):\n    return os.getpid()\n`), model_sample: "x" })).reward);
+    for (let i = 0; i <= MAX_PYTHON_WORKERS; i++) pids.push((await many.run({ grader: python(`import os\n# ${i}\nID = int.from_bytes(os.urandom(6), "big")\ndef grade(sample, item):\n    return ID\n`), model_sample: "x" })).reward);
     // The first source's worker was closed to make room: its next run is a new process.
-    const again = await many.run({ grader: python("import os\n# 0\ndef grade(sample, item):\n    return os.getpid()\n"), model_sample: "x" });
+    const again = await many.run({ grader: python("import os\n# 0\nID = int.from_bytes(os.urandom(6), \"big\")\ndef grade(sample, item):\n    return ID\n"), model_sample: "x" });
     expect(again.reward).not.toBe(pids[0]);
     await many.close();
   });

@@ -27,7 +27,7 @@ describe("isLoopback and the bind warnings", () => {
       "warning: no token: ANYONE who can reach it can use it. Set GRADE_SERVE_TOKEN (or --token) to require `Authorization: Bearer <token>`.",
     ]);
     expect(bindWarnings("::", { token: true, python: true, models: true })[1]).toBe(
-      "warning: whoever has the token can use it: python graders run their code on this machine (best-effort limits, not a sandbox; --disable-python refuses them); model graders spend the model server's key.",
+      "warning: whoever has the token can use it: python graders run their code on this machine (in a sandbox where there is one; --disable-python refuses them); model graders spend the model server's key.",
     );
     expect(bindWarnings("::", { token: true, python: false })).toHaveLength(1);
   });
