@@ -1,4 +1,5 @@
 import { checkDocument } from "./check/check.js";
+import { isTestFinding } from "./check/registry.js";
 import type { CheckContext, CheckOptions } from "./check/context.js";
 import { countBySeverity, type Diagnostic, sortDiagnostics } from "./diagnostics/diagnostic.js";
 import { emitGrader, jsonPointer, type JsonObject } from "./emit/emit.js";
@@ -56,7 +57,9 @@ function analyse(source: string, options: CheckOptions) {
   // `grade check` as much as of `grade compile`, so the two give one verdict. With rule errors
   // too (all findings at once), where they are not the same problem again: an issue at or
   // around the span of an error is left to it. Not after a syntax error: recovery made the tree.
-  const errors = diagnostics.filter((d) => d.severity === "error");
+  // Findings about the tests do not withhold the grader's JSON: a correct grader compiles, runs
+  // and is evaluated whatever its tests say (grade test and grade check report them).
+  const errors = diagnostics.filter((d) => d.severity === "error" && !isTestFinding(d));
   if (graderNode && !parsed.diagnostics.some((d) => d.severity === "error")) {
     const readFile = (call: CallValue) => context.fileOf(call);
     const json = emitGrader(graderNode, { readFile, spans: false }).json;

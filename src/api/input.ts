@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import { projectRoot } from "../check/files.js";
+import { isTestFinding } from "../check/registry.js";
 import { compile } from "../compile.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Json, JsonObject } from "../emit/emit.js";
@@ -31,6 +32,9 @@ export interface GradeFile {
 export interface JsonFile {
   readonly kind: "json";
   readonly label: string;
+  readonly text: string;
+  /** The checker's findings, as for a `.grade` file (positions in the JSON text). */
+  readonly diagnostics: readonly Diagnostic[];
   readonly grader: JsonObject;
   /** The whole body when the file was one; its other fields are sent as they are. */
   readonly body: JsonObject | undefined;
@@ -71,21 +75,27 @@ export async function loadGraderFile(file: string, target: Target | "file" = "rf
   if (input.path !== undefined && /\.json$/i.test(input.path)) {
     if (source.encoding) throw new UsageError(`\`${input.label}\` is not valid UTF-8`);
     const json = parseJson(source.text, `\`${input.label}\``);
-    if (isJsonObject(json) && "grader" in json) {
-      return {
-        kind: "json",
-        label: input.label,
-        grader: checkGrader(json["grader"], `"grader" in \`${input.label}\``),
-        body: json,
-      };
+    const wrapped = isJsonObject(json) && "grader" in json;
+    const grader = wrapped ? checkGrader(json["grader"], `"grader" in \`${input.label}\``) : checkGrader(json, `\`${input.label}\``);
+    // The same checker as `grade check file.json` (a request body's grader inside it), for the
+    // file's own target: what check rejects, run and eval refuse too.
+    // A JSON file says no target: for the local engine ("file") one the evals target accepts (a lone
+    // label_model, say) is checked as an evals grader, as `grade decompile` marks it.
+    const findings = (t: Target) => compile(source.text, { target: t, filename: input.path }).diagnostics.filter((d) => !isTestFinding(d));
+    let checked = findings(target === "file" ? "rft" : target);
+    if (target === "file" && checked.some((d) => d.rule === "target")) {
+      const evals = findings("evals");
+      if (!evals.some((d) => d.rule === "target")) checked = evals;
     }
-    return { kind: "json", label: input.label, grader: checkGrader(json, `\`${input.label}\``), body: undefined };
+    const diagnostics = checked.map((d) => ({ ...d, file: input.label }));
+    return { kind: "json", label: input.label, text: source.text, diagnostics, grader, body: wrapped ? json : undefined };
   }
   // The API's run and validate are the fine-tuning endpoints: checked for rft, whatever its @target.
   const result = compile(source.text, { ...(target !== "file" ? { target } : {}), filename: input.path, root: projectRoot(input.path) });
+  // Findings about the file's tests are for grade test and grade check, never a reason not to run.
   const diagnostics = [
     ...(source.encoding ? [source.encoding] : []),
-    ...result.diagnostics.map((d) => ({ ...d, file: input.label })),
+    ...result.diagnostics.filter((d) => !isTestFinding(d)).map((d) => ({ ...d, file: input.label })),
   ];
   return {
     kind: "grade",

@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { renderPretty } from "../diagnostics/render-pretty.js";
 import type { EngineError } from "./errors.js";
-import type { GradeFile, GraderFile } from "./input.js";
+import type { GraderFile } from "./input.js";
 import { apiErrorPaths, locateApiError } from "./locate.js";
 import type { Redactor } from "./redact.js";
 
@@ -46,7 +46,7 @@ export class Reporter {
   }
 
   /** Prints the findings of a `.grade` file; true when one is an error (nothing may be sent). */
-  findings(file: GradeFile, consequence = "nothing was sent"): boolean {
+  findings(file: GraderFile, consequence = "nothing was sent"): boolean {
     if (file.diagnostics.length) this.err(this.render(file, file.diagnostics));
     const errors = file.diagnostics.filter((d) => d.severity === "error").length;
     if (errors === 0 && file.grader) return false;
@@ -83,7 +83,7 @@ export class Reporter {
     return code;
   }
 
-  private render(file: GradeFile, diagnostics: readonly Diagnostic[]): string {
+  private render(file: { readonly label: string; readonly text: string }, diagnostics: readonly Diagnostic[]): string {
     const sourceOf = (label: string | undefined) => (label === file.label ? file.text : undefined);
     return `${renderPretty(diagnostics, sourceOf, { color: this.options.color })}\n`;
   }

@@ -60,5 +60,16 @@ export const rules: readonly Rule[] = [
   testDataRule,
 ];
 
+/**
+ * The rules about `test` blocks: their findings fail `grade test` and show in `grade check`, but
+ * never stop compiling, running or evaluating the grader itself.
+ */
+export const testRuleIds: ReadonlySet<string> = new Set([testBlockRule.meta.id, testDataRule.meta.id]);
+
+/** Whether a finding is about the file's tests, not its grader. */
+export function isTestFinding(d: { readonly rule: string }): boolean {
+  return testRuleIds.has(d.rule);
+}
+
 /** The rule catalog: id, severity, what it catches, an example. */
 export const ruleCatalog: readonly RuleMeta[] = rules.map((r) => r.meta);

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { isTestFinding } from "../check/registry.js";
 import { compile } from "../compile.js";
 import type { JsonObject } from "../emit/emit.js";
 import type { Target } from "../schema/graders.js";
@@ -46,7 +47,8 @@ export async function compileCommand(paths: readonly string[], options: CompileC
   const outputs: { input: Input; json: JsonObject }[] = analysed.results.flatMap(({ input, result, encodingOk }) =>
     result.grader && encodingOk ? [{ input, json: result.grader }] : [],
   );
-  const diagnostics = dataset ? await checkItems(dataset, graders, byFile) : analysed.diagnostics;
+  // Findings about the tests are for grade test and grade check: they never stop a compile.
+  const diagnostics = (dataset ? await checkItems(dataset, graders, byFile) : analysed.diagnostics).filter((d) => !isTestFinding(d));
   if (diagnostics.length) {
     const sourceOf = (file: string | undefined) => (file === undefined ? undefined : sources.get(file));
     // The code frames (@babel/code-frame) are loaded only when there is something to show.
@@ -98,7 +100,7 @@ async function compileWrapped(inputs: readonly Input[], options: CompileCommandO
   }
   const dataset = options.items === undefined ? undefined : datasetFile(options.items);
   const analysed = await analyseInputs(inputs, wanted, compile);
-  const diagnostics = dataset ? await checkItems(dataset, analysed.graders, analysed.byFile) : analysed.diagnostics;
+  const diagnostics = (dataset ? await checkItems(dataset, analysed.graders, analysed.byFile) : analysed.diagnostics).filter((d) => !isTestFinding(d));
   if (diagnostics.length) {
     const { renderPretty } = await import("../diagnostics/render-pretty.js");
     const sourceOf = (file: string | undefined) => (file === undefined ? undefined : analysed.sources.get(file));

@@ -144,7 +144,7 @@ export async function evalCommand(
   const engineName = options.remote ? "remote" : "local";
 
   const source = await loadGraderFile(file, options.remote ? "rft" : "file");
-  if (source.kind === "grade" && report.findings(source, "nothing was graded")) return EXIT.usage;
+  if (report.findings(source, "nothing was graded")) return EXIT.usage;
   const grader = graderOf(source);
 
   let createEngine: EngineFactory;

@@ -58,7 +58,7 @@ function graderOf(source: GraderFile) {
 /** The local engine: the file's own target, a text or object sample, python in a subprocess. */
 async function runLocal(file: string, options: RunCommandOptions, report: Reporter): Promise<number> {
   const source = await loadGraderFile(file, "file");
-  if (source.kind === "grade" && report.findings(source, "nothing was run")) return EXIT.usage;
+  if (report.findings(source, "nothing was run")) return EXIT.usage;
   const grader = graderOf(source);
   const body = source.kind === "json" ? source.body : undefined;
   let sample;

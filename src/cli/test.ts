@@ -106,7 +106,7 @@ export async function testCommand(paths: readonly string[], options: TestCommand
 
 function formatResult(result: TestResult, c: ReturnType<typeof colors>): string {
   const { test } = result;
-  const expected = showExpectation(test.expect);
+  const expected = test.expectError ? `${test.expectError}${test.expect.kind === "exact" && test.expect.value === 0 ? "" : ` and ${showExpectation(test.expect)}`}` : showExpectation(test.expect);
   const time = result.seconds >= 0.5 ? c.dim(` (${result.seconds.toFixed(1)} s)`) : "";
   const lines: string[] = [];
   if (result.reward === undefined) {

@@ -1,6 +1,7 @@
 import { didYouMean } from "../check/suggest.js";
 import * as A from "../syntax/ast.js";
 import { describeValue } from "../syntax/describe.js";
+import { RUN_ERROR_FLAGS, type RunErrorFlag } from "../schema/run-errors.js";
 import type { Json, JsonObject } from "./emit.js";
 
 /** Reads a `file("...")` call's target for a test (the checker's project rules), or says why not. */
@@ -30,6 +31,11 @@ export interface TestCase {
   readonly sample: { readonly text: string } | { readonly object: JsonObject };
   readonly item: JsonObject | undefined;
   readonly expect: Expectation;
+  /**
+   * `expect_error: invalid_variable_error`: the error flag the run must set (its reward then
+   * meets `expect`, 0 when the test gives none), as for a model that answered in plain text.
+   */
+  readonly expectError?: RunErrorFlag;
   /** A model grader's answer, for a grader that is not a multi. */
   readonly given?: GivenValue;
   /** Sub-graders' answers or rewards by key, for a multi. */
@@ -42,7 +48,7 @@ export interface TestProblem {
   readonly suggestion?: string;
 }
 
-export const TEST_FIELDS = ["sample", "item", "expect", "given"] as const;
+export const TEST_FIELDS = ["sample", "item", "expect", "expect_error", "given"] as const;
 
 const MODEL_KINDS = new Set(["score_model", "label_model"]);
 
@@ -220,13 +226,24 @@ class TestReader {
     );
   }
 
+  /** `expect_error: invalid_variable_error`: one of the run response's error flags. */
+  errorFlag(value: A.Value): RunErrorFlag | undefined {
+    const name = value.kind === "NameValue" ? value.name : value.kind === "StringValue" ? value.value : undefined;
+    if (name !== undefined && (RUN_ERROR_FLAGS as readonly string[]).includes(name)) return name as RunErrorFlag;
+    return this.problem(
+      `\`expect_error\` is one of the run's error flags (\`invalid_variable_error\`, \`python_grader_runtime_error\`, ...), not ${name === undefined ? describeValue(value) : `\`${name}\``}`,
+      value.span,
+      name === undefined ? undefined : didYouMean(name, RUN_ERROR_FLAGS)?.suggestion,
+    );
+  }
+
   read(test: A.TestBlock): TestCase | undefined {
     const fields = new Map<string, A.Field>();
     for (const field of test.fields) {
       const name = field.key.name;
       if (!(TEST_FIELDS as readonly string[]).includes(name)) {
         this.problem(
-          `\`${name}\` is not a field of a test; a test has \`sample\`, \`item\`, \`expect\` and \`given\``,
+          `\`${name}\` is not a field of a test; a test has \`sample\`, \`item\`, \`expect\`, \`expect_error\` and \`given\``,
           field.key.span,
           didYouMean(name, TEST_FIELDS)?.suggestion,
         );
@@ -236,6 +253,8 @@ class TestReader {
     }
     const before = this.problems.length;
     for (const required of ["sample", "expect"] as const) {
+      // A test of an error may leave `expect` out: the reward of a run with an error is 0.
+      if (required === "expect" && fields.has("expect_error")) continue;
       if (!fields.has(required)) {
         this.problem(
           `test "${test.name.value}" has no \`${required}\`${required === "sample" ? " (the model output to grade)" : " (the expected reward)"}`,
@@ -256,11 +275,13 @@ class TestReader {
       else item = this.json(itemValue, "item") as JsonObject | undefined;
     }
     const expectValue = valueOf("expect");
-    const expect = expectValue ? this.expectation(expectValue) : undefined;
+    const errorValue = valueOf("expect_error");
+    const expectError = errorValue ? this.errorFlag(errorValue) : undefined;
+    const expect: Expectation | undefined = expectValue ? this.expectation(expectValue) : errorValue ? { kind: "exact", value: 0 } : undefined;
     const givenValue = valueOf("given");
     const given = givenValue ? this.given(givenValue) : {};
-    if (this.problems.length > before || !sample || !expect || !given) return undefined;
-    return { name: test.name.value, span: test.span, sample, item, expect, ...given };
+    if (this.problems.length > before || !sample || !expect || !given || (errorValue && !expectError)) return undefined;
+    return { name: test.name.value, span: test.span, sample, item, expect, ...(expectError ? { expectError } : {}), ...given };
   }
 }
 

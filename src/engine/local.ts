@@ -1,5 +1,8 @@
 import type { GraderEngine, RunRequest, RunResponse, ValidateRequest, ValidateResponse } from "../api/engine.js";
 import { EngineError } from "../api/errors.js";
+import { check } from "../compile.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import * as jsoncModule from "jsonc-parser";
 import type { JsonObject } from "../emit/emit.js";
 import { graderSchemas } from "../schema/graders.js";
 import { gradeAny, type GraderJson, type Stub } from "./grade.js";
@@ -22,6 +25,11 @@ export interface LocalEngineOptions extends PythonOptions {
   models?: ModelServerOptions | undefined;
   /** Called once, before the first python grader, when python graders run without a sandbox (engine/sandbox.ts). */
   onUnsandboxed?: ((notice: string) => void) | undefined;
+  /**
+   * `rft`: graders are held to the fine-tuning target only, as the API's /graders/run and
+   * /validate do (`grade serve`). Default: either target (a lone label_model runs locally too).
+   */
+  target?: "rft" | undefined;
 }
 
 /** Warm python workers kept at once (one per grader source); the least recently used is closed. */
@@ -61,20 +69,26 @@ function withoutCosine(grader: JsonObject): JsonObject {
  * A caller that changes a grader object after a run must pass a new one (a copy).
  */
 const checked = new WeakMap<JsonObject, GraderJson>();
+const checkedRft = new WeakMap<JsonObject, GraderJson>();
 
 /**
  * The grader as the engine reads it, or an EngineError ("rejected", like the API's 400) naming the
  * field. The rft schemas decide, but a `label_model` may stand alone (Evals graders run locally
  * too) and `cosine` passes (an Evals metric: it runs on the model server's embeddings).
  */
-export function readGrader(grader: JsonObject): GraderJson {
-  const known = checked.get(grader);
+export function readGrader(grader: JsonObject, target?: "rft"): GraderJson {
+  const cache = target === "rft" ? checkedRft : checked;
+  const known = cache.get(grader);
   if (known) return known;
   const schemas = graderSchemas("rft");
   const probe = withoutCosine(grader);
   const result = grader["type"] === "label_model" ? schemas.LabelModel.safeParse(probe) : schemas.Grader.safeParse(probe);
   if (result.success) {
-    checked.set(grader, grader as unknown as GraderJson);
+    // The schema is not all: the checker's rules (a passing label not in `labels`, a formula
+    // naming a key `graders` lacks...) decide too, as they do for `grade check grader.json`.
+    const finding = checkerError(grader, target);
+    if (finding) throw finding;
+    cache.set(grader, grader as unknown as GraderJson);
     return grader as unknown as GraderJson;
   }
   const issue = result.error.issues[0]!;
@@ -82,6 +96,34 @@ export function readGrader(grader: JsonObject): GraderJson {
   throw new EngineError("rejected", `invalid grader${path ? ` at \`${path}\`` : ""}: ${issue.message}`, {
     status: 400,
     apiMessage: `Invalid value for 'grader${path ? `.${path}` : ""}': ${issue.message}`,
+    param: `grader${path ? `.${path}` : ""}`,
+  });
+}
+
+// Node loads jsonc-parser's CommonJS build (its API on `default`); the bundler its ESM build.
+const jsonc: typeof jsoncModule =
+  "default" in jsoncModule ? (jsoncModule as unknown as { default: typeof jsoncModule }).default : jsoncModule;
+
+/**
+ * The first error of `grade check` on the grader JSON, as the API's 400 (`param` naming the
+ * field), or undefined. Checked for rft, then for evals (the local engine runs Evals graders too:
+ * an error only the rft target has is no error here) unless `only` is rft. Findings about tests
+ * cannot occur in JSON.
+ */
+function checkerError(grader: JsonObject, only?: "rft"): EngineError | undefined {
+  const text = JSON.stringify(grader, null, 1);
+  let first: Diagnostic | undefined;
+  for (const target of only ? [only] : (["rft", "evals"] as const)) {
+    const error = check(text, { target, filename: "grader.json" }).diagnostics.find((d) => d.severity === "error");
+    if (error === undefined) return undefined;
+    first ??= error;
+  }
+  const at = jsonc.getLocation(text, first!.span.start).path;
+  // The location of a key is its parent's path plus the key: the field the finding is about.
+  const path = at.filter((p) => p !== "").join(".");
+  return new EngineError("rejected", `invalid grader${path ? ` at \`${path}\`` : ""}: ${first!.message}`, {
+    status: 400,
+    apiMessage: `Invalid value for 'grader${path ? `.${path}` : ""}': ${first!.message}`,
     param: `grader${path ? `.${path}` : ""}`,
   });
 }
@@ -125,7 +167,7 @@ export class LocalEngine implements GraderEngine {
 
   /** A run with a whole sample, and stubs for tests. Rejects only for an invalid grader. */
   async grade(run: LocalRun): Promise<RunResponse> {
-    const grader = readGrader(run.grader);
+    const grader = readGrader(run.grader, this.options.target);
     const started = performance.now();
     const calls: ModelCall[] = [];
     const outcome = await gradeAny(
@@ -160,7 +202,7 @@ export class LocalEngine implements GraderEngine {
   /** The API's validate: the grader back when it is valid, else a rejection naming the field. */
   validate(request: ValidateRequest): Promise<ValidateResponse> {
     return Promise.resolve().then(() => {
-      readGrader(request.grader);
+      readGrader(request.grader, this.options.target);
       return { grader: request.grader };
     });
   }

@@ -1,3 +1,5 @@
+import type { RunErrorFlag } from "../schema/run-errors.js";
+
 /*
  * What grading one grader produced, and the `metadata.errors` object of the run response: the 14
  * keys the API always sends (flags false, companions null), in the API's order.
@@ -22,18 +24,7 @@ export const ERROR_KEYS = [
 ] as const;
 
 /** The boolean flags among ERROR_KEYS. */
-export type ErrorFlag =
-  | "formula_parse_error"
-  | "sample_parse_error"
-  | "truncated_observation_error"
-  | "unresponsive_reward_error"
-  | "invalid_variable_error"
-  | "other_error"
-  | "python_grader_server_error"
-  | "python_grader_runtime_error"
-  | "model_grader_server_error"
-  | "model_grader_refusal_error"
-  | "model_grader_parse_error";
+export type ErrorFlag = RunErrorFlag;
 
 /**
  * Where a flag's explanation goes. Two flags have a `_details` companion in the API's shape; for

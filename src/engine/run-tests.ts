@@ -55,9 +55,11 @@ export async function runTestCase(engine: LocalEngine, grader: JsonObject, test:
       givenByKey: test.givenByKey,
     });
     const flags = flagsOf(response);
+    // A test of an error passes when exactly that flag is set (and the reward meets `expect`).
+    const flagsOk = test.expectError === undefined ? flags.length === 0 : flags.some((f) => f.flag === test.expectError);
     return {
       test,
-      passed: flags.length === 0 && meets(test.expect, response.reward),
+      passed: flagsOk && meets(test.expect, response.reward),
       reward: response.reward,
       subRewards: response.sub_rewards ?? {},
       flags,

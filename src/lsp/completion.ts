@@ -1,4 +1,5 @@
 import { type CompletionItem, CompletionItemKind, InsertTextFormat, MarkupKind, type Range } from "vscode-languageserver/node";
+import { TEST_FIELDS } from "../emit/tests.js";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { fieldsOfKind, graderKinds, isGraderKind, modelKinds } from "../check/kinds.js";
 import { enumValueDescriptions, fieldDescription, type GraderKind, kindDescriptions } from "../schema/descriptions.js";
@@ -19,11 +20,11 @@ import { enumOfPartField, enumValuesAt, keysAt } from "./schema-paths.js";
  */
 
 const TYPE_NAMES = ["string", "number", "integer", "boolean", "any", "null"];
-const TEST_FIELDS = ["sample", "item", "expect", "given"];
 const TEST_FIELD_HELP: Record<string, string> = {
   sample: "The model output: a string (the output text) or `{ output_text: ..., output_json: ... }`.",
   item: "The dataset row: fills the `item` namespace.",
   expect: "The expected reward: `1`, `0.8 within 0.05`, or a range `0.5..1`.",
+  expect_error: "The error flag the run must set, such as `invalid_variable_error` (the reward is then expected to be 0 unless `expect` says otherwise).",
   given: "Fixed rewards (or labels) for model sub-graders, by key: `given { tone: warm, helpful: 8 }`.",
 };
 

@@ -268,7 +268,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const maxQueue = options.maxQueue ?? DEFAULTS.maxQueue;
   const limiter = new Limiter(concurrency, maxQueue);
   const pythonLimiter = new Limiter(concurrency, maxQueue);
-  const ownEngine = options.engine ? undefined : new LocalEngine(options.engineOptions ?? {});
+  const ownEngine = options.engine ? undefined : new LocalEngine({ ...options.engineOptions, target: "rft" });
   const engine: ServerEngine = options.engine ?? ownEngine!;
   const authorize = options.token !== undefined ? bearerCheck(options.token) : undefined;
   // A model server may echo its request (and so its key) back: no answer carries a secret.
@@ -327,7 +327,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const method = req.method ?? "";
     if (path === HEALTH_ROUTE) {
       if (method !== "GET" && method !== "HEAD") throw notAllowed(method, path, "GET, HEAD");
-      const stats = { in_flight: inFlight, running: limiter.active + pythonLimiter.active, queued: limiter.queued + pythonLimiter.queued };
+      // The health check itself is in flight while it answers: not counted (in_flight is the work).
+      const stats = { in_flight: inFlight - 1, running: limiter.active + pythonLimiter.active, queued: limiter.queued + pythonLimiter.queued };
       return draining ? { status: 503, body: { status: "shutting_down", ...stats } } : { status: 200, body: { status: "ok", ...stats } };
     }
     if (draining) throw new HttpError(503, "The server is shutting down; retry on another instance.", "server_error");

@@ -53,7 +53,7 @@ test "d" { sample: yes, expect: 0 }
       {
         rule: "test-block",
         severity: "error",
-        message: "`expcet` is not a field of a test; a test has `sample`, `item`, `expect` and `given`",
+        message: "`expcet` is not a field of a test; a test has `sample`, `item`, `expect`, `expect_error` and `given`",
         at: "5:3-5:9",
         suggestion: "did you mean `expect`?",
       },

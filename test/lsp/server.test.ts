@@ -219,7 +219,7 @@ describe("completion", () => {
 
   it("offers the grader kinds and declarations at the top level, and test fields in a test", async () => {
     expect(await complete(`|`)).toEqual(["string_check", "text_similarity", "python", "score_model", "label_model", "multi", "item", "sample", "test"]);
-    expect(await complete(`string_check "x": a eq b\n\ntest "t" {\n  |\n}\n`)).toEqual(["sample", "item", "expect", "given"]);
+    expect(await complete(`string_check "x": a eq b\n\ntest "t" {\n  |\n}\n`)).toEqual(["sample", "item", "expect", "expect_error", "given"]);
     const given = await complete(multi.replace("  expect: 1\n}", "  given { | }\n  expect: 1\n}"));
     expect(given).toEqual(["name", "email"]);
     const item = await complete(multi.replace(`item { name: "Ada", email: "ada@example.com" }`, "item { | }"));
