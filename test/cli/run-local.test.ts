@@ -90,12 +90,14 @@ describe("grade run (local engine)", () => {
     expect(python.stderr).toContain("--python is for the local engine");
   });
 
-  it("a grader JSON file the engine cannot read: exit 2 naming the field", () => {
+  it("a grader JSON file the checker rejects: its findings (as grade check gives them), exit 2, nothing run", () => {
     const file = write("bad.json", JSON.stringify({ type: "string_check", name: "s", input: "a", reference: "b", operation: "equals" }));
     const run = grade(["run", file, "--sample", "x"]);
     clean(run);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("invalid grader at `operation`");
+    expect(run.stderr).toContain("bad.json:1:75: error[invalid-enum]: `equals` is not a valid operation; it is one of `eq`, `ne`, `like` or `ilike`");
+    expect(run.stderr).toContain("help: did you mean `eq`?");
+    expect(run.stderr).toMatch(/grade: 1 error in `.*bad\.json`; nothing was run\n$/);
   });
 
   it("a request body JSON supplies model_sample and item", () => {

@@ -173,12 +173,13 @@ describe("multi", () => {
     expect(errorsOf(response)["formula_parse_error_details"]).toContain("`log` of zero");
   });
 
-  it("a formula that does not parse, or names no key: formula_parse_error", async () => {
-    const bad = await run(multi("(a + b"), "x", { answer: "x" });
-    expect(setFlags(bad)).toEqual(["formula_parse_error"]);
-    const unknown = await run(multi("a + c"), "x", { answer: "x" });
-    expect(setFlags(unknown)).toEqual(["formula_parse_error"]);
-    expect(errorsOf(unknown)["formula_parse_error_details"]).toContain("unknown name `c`");
+  it("a formula that does not parse, or names no key: the grader is refused, as grade check and the API's 400 would (not run row by row as formula_parse_error)", async () => {
+    await expect(run(multi("(a + b"), "x", { answer: "x" })).rejects.toMatchObject({
+      kind: "rejected",
+      message: "invalid grader at `calculate_output`: expected `)` to close `(`, found the end of the formula",
+      details: { status: 400, param: "grader.calculate_output" },
+    });
+    await expect(run(multi("a + c"), "x", { answer: "x" })).rejects.toMatchObject({ kind: "rejected", details: { param: "grader.calculate_output" } });
   });
 
   it("a failing sub-grader counts 0 in the formula and its flag is set, with the key in the details", async () => {
