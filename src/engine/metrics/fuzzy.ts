@@ -17,6 +17,7 @@ import {
   indelNormalizedSimilarity,
   toCodePoints,
 } from "./indel.js";
+import { rapidfuzzProcessChar } from "./pyunicode.js";
 
 export type Processor = (s: string) => string;
 
@@ -28,24 +29,20 @@ export interface ScorerOptions {
 }
 
 const SPACE = 0x20;
-const ALNUM = /^[\p{L}\p{N}]$/u;
 
 /**
  * rapidfuzz `utils.default_process` as shipped in the compiled extension
- * (`UnicodeDefaultProcess`): each code point that is not alphanumeric (Python `str.isalnum`:
- * Unicode letters L* and numbers N*) becomes a space, each alphanumeric code point becomes the
- * first code point of its lowercase mapping (per character, so no final-sigma rule and
- * "İ" -> "i"), then leading/trailing spaces are trimmed. "_" is replaced too.
+ * (`UnicodeDefaultProcess`): each code point that is not alphanumeric in RapidFuzz's own bundled
+ * CPython table (Unicode 13-era: letters added later are not alphanumeric there) becomes a space,
+ * each alphanumeric code point becomes the first code point of its lowercase mapping (per
+ * character, so no final-sigma rule and "İ" -> "i"), then leading/trailing spaces are trimmed.
+ * "_" is replaced too. The table is RapidFuzz's, not Node's (./pyunicode.ts).
  */
 export function defaultProcess(sentence: string): string {
   let out = "";
   for (const ch of sentence) {
-    if (ALNUM.test(ch)) {
-      const lower = ch.toLowerCase();
-      out += String.fromCodePoint(lower.codePointAt(0) ?? SPACE);
-    } else {
-      out += " ";
-    }
+    const mapped = rapidfuzzProcessChar(ch.codePointAt(0) as number);
+    out += mapped < 0 ? " " : String.fromCodePoint(mapped);
   }
   let start = 0;
   let end = out.length;
