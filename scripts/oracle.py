@@ -230,10 +230,16 @@ def main():
     for case in cases:
         a, b = case["input"], case["reference"]
         exp = {}
-        exp["fuzzy_match"] = wratio_3_10_1(a, b) / 100
-        wheel = fuzz.WRatio(a, b, processor=utils.default_process) / 100
-        if wheel != exp["fuzzy_match"]:
-            case["fuzzy_match_rapidfuzz_wheel"] = wheel
+        pa, pb = utils.default_process(a), utils.default_process(b)
+        if min(len(pa), len(pb)) > 1000 and max(len(pa), len(pb)) > 1.5 * min(len(pa), len(pb)):
+            # partial_ratio of a 1,800-character needle over 60,000 characters: ~40 s in gradelang
+            # today (every window scored in full), too slow for a unit test; see docs.
+            case["fuzzy_match_left_out"] = "needle over 1,000 characters against a text 1.5x longer or more"
+        else:
+            exp["fuzzy_match"] = wratio_3_10_1(a, b) / 100
+            wheel = fuzz.WRatio(a, b, processor=utils.default_process) / 100
+            if wheel != exp["fuzzy_match"]:
+                case["fuzzy_match_rapidfuzz_wheel"] = wheel
         exp["bleu"] = float(sentence_bleu([b.split()], a.split(), smoothing_function=smoothing))
         exp["gleu"] = float(sentence_gleu([b.split()], a.split()))
         exp["meteor"] = float(meteor_score([b.split()], a.split(), wordnet=wn))

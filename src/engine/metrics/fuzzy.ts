@@ -39,16 +39,37 @@ const SPACE = 0x20;
  * "_" is replaced too. The table is RapidFuzz's, not Node's (./pyunicode.ts).
  */
 export function defaultProcess(sentence: string): string {
-  let out = "";
-  for (const ch of sentence) {
-    const mapped = rapidfuzzProcessChar(ch.codePointAt(0) as number);
-    out += mapped < 0 ? " " : String.fromCodePoint(mapped);
+  return String.fromCodePoint(...defaultProcessCodePoints(sentence));
+}
+
+/** ASCII part of the table: -1 for "becomes a space", else the code point it becomes. */
+const ASCII_PROCESS = Int32Array.from({ length: 128 }, (_, cp) => rapidfuzzProcessChar(cp));
+
+/** {@link defaultProcess} as an array of code points (what the scorers work on). */
+export function defaultProcessCodePoints(sentence: string): number[] {
+  const out: number[] = [];
+  const n = sentence.length;
+  for (let i = 0; i < n; i++) {
+    let cp = sentence.charCodeAt(i);
+    let mapped: number;
+    if (cp < 128) mapped = ASCII_PROCESS[cp] as number;
+    else {
+      if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < n) {
+        const d = sentence.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          cp = (cp - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
+          i++;
+        }
+      }
+      mapped = rapidfuzzProcessChar(cp);
+    }
+    out.push(mapped < 0 ? SPACE : mapped);
   }
   let start = 0;
   let end = out.length;
-  while (start < end && out.charCodeAt(start) === SPACE) start++;
-  while (end > start && out.charCodeAt(end - 1) === SPACE) end--;
-  return out.slice(start, end);
+  while (start < end && out[start] === SPACE) start++;
+  while (end > start && out[end - 1] === SPACE) end--;
+  return start === 0 && end === out.length ? out : out.slice(start, end);
 }
 
 // ------------------------------------------------------------------------------------ tokens
@@ -341,5 +362,5 @@ export function wRatio(s1: string, s2: string, options?: ScorerOptions): number 
  * `fuzz.WRatio(input, reference, processor=utils.default_process) / 100`, in [0, 1].
  */
 export function fuzzyMatch(input: string, reference: string): number {
-  return wRatio(input, reference, { processor: defaultProcess }) / 100;
+  return wRatioCp(defaultProcessCodePoints(input), defaultProcessCodePoints(reference)) / 100;
 }
