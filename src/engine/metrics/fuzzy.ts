@@ -95,17 +95,20 @@ function isPySpace(cp: number): boolean {
 function splitTokens(s: CodePoints): string[] {
   const tokens: string[] = [];
   let current = "";
-  for (const cp of s) {
-    if (isPySpace(cp)) {
+  for (let i = 0; i < s.length; i++) {
+    const cp = s[i] as number;
+    if (cp <= 0x3000 && isPySpace(cp)) {
       if (current !== "") tokens.push(current);
       current = "";
     } else {
-      current += String.fromCodePoint(cp);
+      current += cp < 0x10000 ? String.fromCharCode(cp) : String.fromCodePoint(cp);
     }
   }
   if (current !== "") tokens.push(current);
   return tokens;
 }
+
+const SURROGATE = /[\ud800-\udfff]/;
 
 /** Python string ordering: lexicographic by code point (not by UTF-16 unit). */
 function compareCodePoints(a: string, b: string): number {
@@ -124,7 +127,11 @@ function compareCodePoints(a: string, b: string): number {
 }
 
 function sortedJoin(tokens: Iterable<string>): number[] {
-  return toCodePoints([...tokens].sort(compareCodePoints).join(" "));
+  const list = [...tokens];
+  // Without surrogates, UTF-16 order (the default sort) is code-point order.
+  if (SURROGATE.test(list.join(""))) list.sort(compareCodePoints);
+  else list.sort();
+  return toCodePoints(list.join(" "));
 }
 
 function joinedLength(tokens: Iterable<string>): number {
@@ -210,12 +217,20 @@ function partialRatioCp(s1: CodePoints, s2: CodePoints, scoreCutoff = 0): number
 }
 
 function tokenSortRatioCp(s1: CodePoints, s2: CodePoints, scoreCutoff?: number): number {
-  return ratioCp(sortedJoin(splitTokens(s1)), sortedJoin(splitTokens(s2)), scoreCutoff);
+  return tokenSortRatioTokens(splitTokens(s1), splitTokens(s2), scoreCutoff);
+}
+
+function tokenSortRatioTokens(a: readonly string[], b: readonly string[], scoreCutoff?: number): number {
+  return ratioCp(sortedJoin(a), sortedJoin(b), scoreCutoff);
 }
 
 function tokenSetRatioCp(s1: CodePoints, s2: CodePoints, scoreCutoff = 0): number {
-  const tokensA = new Set(splitTokens(s1));
-  const tokensB = new Set(splitTokens(s2));
+  return tokenSetRatioTokens(splitTokens(s1), splitTokens(s2), scoreCutoff);
+}
+
+function tokenSetRatioTokens(a: readonly string[], b: readonly string[], scoreCutoff = 0): number {
+  const tokensA = new Set(a);
+  const tokensB = new Set(b);
   // As in FuzzyWuzzy: 0 when either side has no tokens.
   if (tokensA.size === 0 || tokensB.size === 0) return 0;
 
@@ -247,7 +262,9 @@ function tokenSetRatioCp(s1: CodePoints, s2: CodePoints, scoreCutoff = 0): numbe
 }
 
 function tokenRatioCp(s1: CodePoints, s2: CodePoints, scoreCutoff?: number): number {
-  return Math.max(tokenSetRatioCp(s1, s2, scoreCutoff), tokenSortRatioCp(s1, s2, scoreCutoff));
+  const a = splitTokens(s1);
+  const b = splitTokens(s2);
+  return Math.max(tokenSetRatioTokens(a, b, scoreCutoff), tokenSortRatioTokens(a, b, scoreCutoff));
 }
 
 function partialTokenSortRatioCp(s1: CodePoints, s2: CodePoints, scoreCutoff?: number): number {
