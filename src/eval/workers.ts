@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { RunResponse } from "../api/engine.js";
 import { EngineError, type EngineErrorDetails, type EngineErrorKind } from "../api/errors.js";
@@ -16,11 +15,6 @@ import type { EngineFactory, ReadyRow, RowEngine, RowOutcome } from "./engines.j
  * do with one thread. Python graders (their own warm workers), model graders (their own requests
  * at once) and --remote keep their own pools.
  */
-
-/** The default --workers: one per core. */
-export function defaultWorkers(): number {
-  return Math.max(1, availableParallelism());
-}
 
 /** Rows a thread gets in one message. */
 const BATCH = 128;
