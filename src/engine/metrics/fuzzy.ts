@@ -13,6 +13,7 @@ import {
   type CodePoints,
   blockNormalizedSimilarity,
   buildPatternBlock,
+  indelSimilarityOf,
   indelDistance,
   indelNormalizedSimilarity,
   toCodePoints,
@@ -174,10 +175,19 @@ function partialRatioImpl(s1: CodePoints, s2: CodePoints, scoreCutoff: number): 
   const len2 = s2.length;
   const chars = new Set(s1);
   const block = buildPatternBlock(s1);
+  // inS1[j]: s2[j] occurs in s1. A window's LCS is at most its count of such positions (and at
+  // most len1): when even that bound cannot beat the best score so far (or reach the cutoff), the
+  // window is skipped. The bound goes through the same float expression as the score, which is
+  // monotonic in the LCS, so a skipped window could never have changed the result.
+  const inS1 = new Uint8Array(len2);
+  for (let j = 0; j < len2; j++) inS1[j] = chars.has(s2[j] as number) ? 1 : 0;
   let best = 0;
   let cutoff = scoreCutoff;
 
-  const consider = (from: number, to: number): boolean => {
+  const consider = (from: number, to: number, present: number): boolean => {
+    const bound = Math.min(present, len1, to - from);
+    const limit = indelSimilarityOf(bound, len1, to - from);
+    if (limit <= best || limit < cutoff) return false;
     const r = blockNormalizedSimilarity(block, s2, from, to, cutoff);
     if (r > best) {
       best = cutoff = r;
@@ -187,16 +197,26 @@ function partialRatioImpl(s1: CodePoints, s2: CodePoints, scoreCutoff: number): 
   };
 
   // Windows anchored at the start of s2, shorter than s1 (s1 overhanging the left end).
+  let present = 0;
   for (let i = 1; i < len1; i++) {
-    if (chars.has(s2[i - 1] as number) && consider(0, i)) return 100;
+    present += inS1[i - 1] as number;
+    if (inS1[i - 1] === 1 && consider(0, i, present)) return 100;
   }
   // Full-length windows.
+  present = 0;
+  for (let j = 0; j < Math.min(len1, len2) - 1; j++) present += inS1[j] as number;
   for (let i = 0; i < len2 - len1; i++) {
-    if (chars.has(s2[i + len1 - 1] as number) && consider(i, i + len1)) return 100;
+    present += inS1[i + len1 - 1] as number;
+    if (i > 0) present -= inS1[i - 1] as number;
+    if (inS1[i + len1 - 1] === 1 && consider(i, i + len1, present)) return 100;
   }
   // Windows anchored at the end of s2: the last full-length one, then shrinking.
-  for (let i = Math.max(0, len2 - len1); i < len2; i++) {
-    if (chars.has(s2[i] as number) && consider(i, len2)) return 100;
+  const first = Math.max(0, len2 - len1);
+  present = 0;
+  for (let j = first; j < len2; j++) present += inS1[j] as number;
+  for (let i = first; i < len2; i++) {
+    if (inS1[i] === 1 && consider(i, len2, present)) return 100;
+    present -= inS1[i] as number;
   }
   return best * 100;
 }

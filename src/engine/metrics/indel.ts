@@ -204,6 +204,11 @@ export function indelDistance(s1: CodePoints, s2: CodePoints, scoreCutoff?: numb
   return scoreCutoff === undefined || dist <= scoreCutoff ? dist : scoreCutoff + 1;
 }
 
+/** The normalized similarity of an LCS of `lcs` between lengths `len1` and `len2` (no cutoff). */
+export function indelSimilarityOf(lcs: number, len1: number, len2: number): number {
+  return normalizedSimilarityFromLcs(lcs, len1, len2);
+}
+
 function normalizedSimilarityFromLcs(lcs: number, len1: number, len2: number, scoreCutoff?: number): number {
   const maximum = len1 + len2;
   const dist = maximum - 2 * lcs;
