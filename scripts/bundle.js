@@ -93,6 +93,8 @@ const result = await build({
     tinyglobby: fileURLToPath(import.meta.resolve("tinyglobby")),
     graders: "dist/schema/graders.js",
     "full-parse": "dist/syntax/full-parse.js",
+    // The grading threads of `grade eval --workers` (src/eval/workers.ts loads ./worker-main.js).
+    "worker-main": "dist/eval/worker-main.js",
     ...Object.fromEntries(commands.map((name) => [name, `dist/cli/${name}.js`])),
   },
   outdir: "dist/bundle",

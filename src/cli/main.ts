@@ -280,6 +280,11 @@ Examples:
         if (n < 1) throw new InvalidArgumentError("expected a whole number, 1 or more");
         return n;
       })
+      .option("-w, --workers <n>", "threads grading string_check and text_similarity rows (default: 1, the main thread); graded rows stay in row order", (value: string) => {
+        const n = positiveInteger(value);
+        if (n < 1) throw new InvalidArgumentError("expected a whole number, 1 or more");
+        return n;
+      })
       .option("--json", "print the summary as JSON")
       .option("--no-progress", "print no progress on standard error")
       .option("--progress-every <seconds>", "seconds between progress lines when standard error is no terminal (default: 5)", positiveSeconds)
@@ -348,7 +353,7 @@ Examples:
         const { evalCommand } = await import("./eval.js");
         // The local engine's flags, refused with --remote.
         const local = addLocalEngineOptions(new Command()).options.map((o) => [o.long ?? o.flags, o.attributeName()] as const);
-        process.exitCode = await evalCommand(file, options, local);
+        process.exitCode = await evalCommand(file, options, [...local, ["--workers", "workers"]]);
       });
   }
 

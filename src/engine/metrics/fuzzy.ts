@@ -13,10 +13,12 @@ import {
   type CodePoints,
   blockNormalizedSimilarity,
   buildPatternBlock,
+  indelSimilarityOf,
   indelDistance,
   indelNormalizedSimilarity,
   toCodePoints,
 } from "./indel.js";
+import { rapidfuzzProcessChar } from "./pyunicode.js";
 
 export type Processor = (s: string) => string;
 
@@ -28,30 +30,47 @@ export interface ScorerOptions {
 }
 
 const SPACE = 0x20;
-const ALNUM = /^[\p{L}\p{N}]$/u;
 
 /**
  * rapidfuzz `utils.default_process` as shipped in the compiled extension
- * (`UnicodeDefaultProcess`): each code point that is not alphanumeric (Python `str.isalnum`:
- * Unicode letters L* and numbers N*) becomes a space, each alphanumeric code point becomes the
- * first code point of its lowercase mapping (per character, so no final-sigma rule and
- * "İ" -> "i"), then leading/trailing spaces are trimmed. "_" is replaced too.
+ * (`UnicodeDefaultProcess`): each code point that is not alphanumeric in RapidFuzz's own bundled
+ * CPython table (Unicode 13-era: letters added later are not alphanumeric there) becomes a space,
+ * each alphanumeric code point becomes the first code point of its lowercase mapping (per
+ * character, so no final-sigma rule and "İ" -> "i"), then leading/trailing spaces are trimmed.
+ * "_" is replaced too. The table is RapidFuzz's, not Node's (./pyunicode.ts).
  */
 export function defaultProcess(sentence: string): string {
-  let out = "";
-  for (const ch of sentence) {
-    if (ALNUM.test(ch)) {
-      const lower = ch.toLowerCase();
-      out += String.fromCodePoint(lower.codePointAt(0) ?? SPACE);
-    } else {
-      out += " ";
+  return String.fromCodePoint(...defaultProcessCodePoints(sentence));
+}
+
+/** ASCII part of the table: -1 for "becomes a space", else the code point it becomes. */
+const ASCII_PROCESS = Int32Array.from({ length: 128 }, (_, cp) => rapidfuzzProcessChar(cp));
+
+/** {@link defaultProcess} as an array of code points (what the scorers work on). */
+export function defaultProcessCodePoints(sentence: string): number[] {
+  const out: number[] = [];
+  const n = sentence.length;
+  for (let i = 0; i < n; i++) {
+    let cp = sentence.charCodeAt(i);
+    let mapped: number;
+    if (cp < 128) mapped = ASCII_PROCESS[cp] as number;
+    else {
+      if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < n) {
+        const d = sentence.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          cp = (cp - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
+          i++;
+        }
+      }
+      mapped = rapidfuzzProcessChar(cp);
     }
+    out.push(mapped < 0 ? SPACE : mapped);
   }
   let start = 0;
   let end = out.length;
-  while (start < end && out.charCodeAt(start) === SPACE) start++;
-  while (end > start && out.charCodeAt(end - 1) === SPACE) end--;
-  return out.slice(start, end);
+  while (start < end && out[start] === SPACE) start++;
+  while (end > start && out[end - 1] === SPACE) end--;
+  return start === 0 && end === out.length ? out : out.slice(start, end);
 }
 
 // ------------------------------------------------------------------------------------ tokens
@@ -77,17 +96,20 @@ function isPySpace(cp: number): boolean {
 function splitTokens(s: CodePoints): string[] {
   const tokens: string[] = [];
   let current = "";
-  for (const cp of s) {
-    if (isPySpace(cp)) {
+  for (let i = 0; i < s.length; i++) {
+    const cp = s[i] as number;
+    if (cp <= 0x3000 && isPySpace(cp)) {
       if (current !== "") tokens.push(current);
       current = "";
     } else {
-      current += String.fromCodePoint(cp);
+      current += cp < 0x10000 ? String.fromCharCode(cp) : String.fromCodePoint(cp);
     }
   }
   if (current !== "") tokens.push(current);
   return tokens;
 }
+
+const SURROGATE = /[\ud800-\udfff]/;
 
 /** Python string ordering: lexicographic by code point (not by UTF-16 unit). */
 function compareCodePoints(a: string, b: string): number {
@@ -106,7 +128,11 @@ function compareCodePoints(a: string, b: string): number {
 }
 
 function sortedJoin(tokens: Iterable<string>): number[] {
-  return toCodePoints([...tokens].sort(compareCodePoints).join(" "));
+  const list = [...tokens];
+  // Without surrogates, UTF-16 order (the default sort) is code-point order.
+  if (SURROGATE.test(list.join(""))) list.sort(compareCodePoints);
+  else list.sort();
+  return toCodePoints(list.join(" "));
 }
 
 function joinedLength(tokens: Iterable<string>): number {
@@ -149,10 +175,19 @@ function partialRatioImpl(s1: CodePoints, s2: CodePoints, scoreCutoff: number): 
   const len2 = s2.length;
   const chars = new Set(s1);
   const block = buildPatternBlock(s1);
+  // inS1[j]: s2[j] occurs in s1. A window's LCS is at most its count of such positions (and at
+  // most len1): when even that bound cannot beat the best score so far (or reach the cutoff), the
+  // window is skipped. The bound goes through the same float expression as the score, which is
+  // monotonic in the LCS, so a skipped window could never have changed the result.
+  const inS1 = new Uint8Array(len2);
+  for (let j = 0; j < len2; j++) inS1[j] = chars.has(s2[j] as number) ? 1 : 0;
   let best = 0;
   let cutoff = scoreCutoff;
 
-  const consider = (from: number, to: number): boolean => {
+  const consider = (from: number, to: number, present: number): boolean => {
+    const bound = Math.min(present, len1, to - from);
+    const limit = indelSimilarityOf(bound, len1, to - from);
+    if (limit <= best || limit < cutoff) return false;
     const r = blockNormalizedSimilarity(block, s2, from, to, cutoff);
     if (r > best) {
       best = cutoff = r;
@@ -162,16 +197,26 @@ function partialRatioImpl(s1: CodePoints, s2: CodePoints, scoreCutoff: number): 
   };
 
   // Windows anchored at the start of s2, shorter than s1 (s1 overhanging the left end).
+  let present = 0;
   for (let i = 1; i < len1; i++) {
-    if (chars.has(s2[i - 1] as number) && consider(0, i)) return 100;
+    present += inS1[i - 1] as number;
+    if (inS1[i - 1] === 1 && consider(0, i, present)) return 100;
   }
   // Full-length windows.
+  present = 0;
+  for (let j = 0; j < Math.min(len1, len2) - 1; j++) present += inS1[j] as number;
   for (let i = 0; i < len2 - len1; i++) {
-    if (chars.has(s2[i + len1 - 1] as number) && consider(i, i + len1)) return 100;
+    present += inS1[i + len1 - 1] as number;
+    if (i > 0) present -= inS1[i - 1] as number;
+    if (inS1[i + len1 - 1] === 1 && consider(i, i + len1, present)) return 100;
   }
   // Windows anchored at the end of s2: the last full-length one, then shrinking.
-  for (let i = Math.max(0, len2 - len1); i < len2; i++) {
-    if (chars.has(s2[i] as number) && consider(i, len2)) return 100;
+  const first = Math.max(0, len2 - len1);
+  present = 0;
+  for (let j = first; j < len2; j++) present += inS1[j] as number;
+  for (let i = first; i < len2; i++) {
+    if (inS1[i] === 1 && consider(i, len2, present)) return 100;
+    present -= inS1[i] as number;
   }
   return best * 100;
 }
@@ -192,12 +237,20 @@ function partialRatioCp(s1: CodePoints, s2: CodePoints, scoreCutoff = 0): number
 }
 
 function tokenSortRatioCp(s1: CodePoints, s2: CodePoints, scoreCutoff?: number): number {
-  return ratioCp(sortedJoin(splitTokens(s1)), sortedJoin(splitTokens(s2)), scoreCutoff);
+  return tokenSortRatioTokens(splitTokens(s1), splitTokens(s2), scoreCutoff);
+}
+
+function tokenSortRatioTokens(a: readonly string[], b: readonly string[], scoreCutoff?: number): number {
+  return ratioCp(sortedJoin(a), sortedJoin(b), scoreCutoff);
 }
 
 function tokenSetRatioCp(s1: CodePoints, s2: CodePoints, scoreCutoff = 0): number {
-  const tokensA = new Set(splitTokens(s1));
-  const tokensB = new Set(splitTokens(s2));
+  return tokenSetRatioTokens(splitTokens(s1), splitTokens(s2), scoreCutoff);
+}
+
+function tokenSetRatioTokens(a: readonly string[], b: readonly string[], scoreCutoff = 0): number {
+  const tokensA = new Set(a);
+  const tokensB = new Set(b);
   // As in FuzzyWuzzy: 0 when either side has no tokens.
   if (tokensA.size === 0 || tokensB.size === 0) return 0;
 
@@ -229,7 +282,9 @@ function tokenSetRatioCp(s1: CodePoints, s2: CodePoints, scoreCutoff = 0): numbe
 }
 
 function tokenRatioCp(s1: CodePoints, s2: CodePoints, scoreCutoff?: number): number {
-  return Math.max(tokenSetRatioCp(s1, s2, scoreCutoff), tokenSortRatioCp(s1, s2, scoreCutoff));
+  const a = splitTokens(s1);
+  const b = splitTokens(s2);
+  return Math.max(tokenSetRatioTokens(a, b, scoreCutoff), tokenSortRatioTokens(a, b, scoreCutoff));
 }
 
 function partialTokenSortRatioCp(s1: CodePoints, s2: CodePoints, scoreCutoff?: number): number {
@@ -344,5 +399,5 @@ export function wRatio(s1: string, s2: string, options?: ScorerOptions): number 
  * `fuzz.WRatio(input, reference, processor=utils.default_process) / 100`, in [0, 1].
  */
 export function fuzzyMatch(input: string, reference: string): number {
-  return wRatio(input, reference, { processor: defaultProcess }) / 100;
+  return wRatioCp(defaultProcessCodePoints(input), defaultProcessCodePoints(reference)) / 100;
 }

@@ -22,6 +22,7 @@
  * undocumented; NLTK's `meteor_score` itself requires pre-tokenised input.
  */
 import { porterStem } from "./porter.js";
+import { pyLower } from "./pyunicode.js";
 import { whitespaceTokens } from "./tokenize.js";
 import { meteorSynonyms } from "./wordnet.js";
 
@@ -81,8 +82,8 @@ export function meteorAlignment(
   reference: readonly string[],
   options: MeteorOptions = {},
 ): MeteorMatch[] {
-  let hyp: Enumerated = hypothesis.map((word, position) => [position, word.toLowerCase()]);
-  let ref: Enumerated = reference.map((word, position) => [position, word.toLowerCase()]);
+  let hyp: Enumerated = hypothesis.map((word, position) => [position, pyLower(word)]);
+  let ref: Enumerated = reference.map((word, position) => [position, pyLower(word)]);
   const matches: MeteorMatch[] = matchEnums(hyp, ref);
   // Stem stage; the stemmed leftovers (not the words) go on to the WordNet stage, as in NLTK.
   hyp = hyp.map(([position, word]) => [position, porterStem(word)]);

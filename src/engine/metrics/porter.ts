@@ -7,12 +7,14 @@
  * restarts step 2 after `alli` → `al`, keeps the `bli` → `ble` departure and adds `fulli` → `ful`
  * and `logi` → `log` (measured on the stem including the `l`).
  *
- * Strings are handled as Python does: `str.lower()` first (JS `toLowerCase()`), then every rule
+ * Strings are handled as Python does: `str.lower()` first (Python 3.11's table, ./pyunicode.ts), then every rule
  * counts and compares code points, so a character outside the BMP is one (consonant) letter, as in
  * Python, not two UTF-16 units. Characters other than `a e i o u` (and `y` after a vowel) are
  * consonants, whatever the script. NLTK's recursive `_is_consonant` is computed iteratively, so
  * long runs of `y` (a RecursionError in Python) still stem.
  */
+
+import { pyLower } from "./pyunicode.js";
 
 /** NLTK's `irregular_forms`, inverted: form → stem (checked on the word as given, before lowering). */
 const IRREGULAR: ReadonlyMap<string, string> = new Map([
@@ -36,7 +38,7 @@ const IRREGULAR: ReadonlyMap<string, string> = new Map([
 
 /** Stem one word exactly as NLTK's `PorterStemmer().stem(word)` (to_lowercase=True). */
 export function porterStem(word: string): string {
-  const lowered = word.toLowerCase();
+  const lowered = pyLower(word);
   // NLTK looks the *original* word up in the pool (so "Dying" is stemmed normally).
   const irregular = IRREGULAR.get(word);
   if (irregular !== undefined) return irregular;

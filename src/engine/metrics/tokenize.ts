@@ -11,6 +11,8 @@
  *   Consequently non-ASCII letters (accents, CJK, Greek, emoji) never form ROUGE tokens.
  */
 
+import { pyLower } from "./pyunicode.js";
+
 /**
  * Python's `str.isspace()` set: U+0009..U+000D, U+001C..U+001F, U+0020, U+0085, U+00A0, U+1680,
  * U+2000..U+200A, U+2028, U+2029, U+202F, U+205F, U+3000. (JavaScript's `\s` differs: it includes
@@ -54,8 +56,7 @@ const VALID_TOKEN = /^[a-z0-9]+$/;
 
 /** `rouge_score` 0.1.2 default tokenisation (no stemmer). */
 export function rougeTokens(text: string): string[] {
-  return text
-    .toLowerCase()
+  return pyLower(text)
     .replace(NON_ALPHANUM, " ")
     .split(" ")
     .filter((token) => VALID_TOKEN.test(token));

@@ -19,6 +19,7 @@
  * byte-wise, as in the index files), and a synset — the byte offset of its line — is read where it
  * is. Only the four exception lists are parsed into maps.
  */
+import { pyLower } from "./pyunicode.js";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -103,7 +104,7 @@ export function morphy(form: string, pos: WordnetPos, options: MorphyOptions = {
  */
 export function synsetLemmaNames(word: string, options: MorphyOptions = {}): string[] {
   const db = load();
-  const lemma = word.toLowerCase();
+  const lemma = pyLower(word);
   const names: string[] = [];
   for (const pos of POS_LIST) {
     for (const form of morphy(lemma, pos, options)) {
