@@ -5,7 +5,7 @@ import { knownSecrets, resolveRemoteConfig, type RemoteOptions } from "../api/co
 import { EngineError } from "../api/errors.js";
 import { loadGraderFile, type GraderFile } from "../api/input.js";
 import { apiErrorPaths, locateApiError } from "../api/locate.js";
-import { createRedactor } from "../api/redact.js";
+import { createRedactor, withoutCredentials } from "../api/redact.js";
 import { EXIT, Reporter } from "../api/report.js";
 import type { JsonObject } from "../emit/emit.js";
 import { localEngines, remoteEngines, type EngineFactory } from "../eval/engines.js";
@@ -15,13 +15,13 @@ import { scanData, type DataScan } from "../eval/lines.js";
 import { isStream, spool } from "../eval/spool.js";
 import { lockResults, type ResultsLock } from "../eval/lock.js";
 import { Progress, type ProgressMode } from "../eval/progress.js";
-import { FORMAT_VERSION, openResults, ResultsError, ResultWriter, RowSet, type Header } from "../eval/results.js";
+import { type EngineConfig, FORMAT_VERSION, openResults, ResultsError, ResultWriter, RowSet, type Header } from "../eval/results.js";
 import { formatSummary, summaryJson, thousands, Tally, type RunInfo } from "../eval/summary.js";
 import { brokenGates, evalSuite } from "../report/gates.js";
 import { junitXml } from "../report/junit.js";
 import { readResults } from "../report/results.js";
 import { describeIoError, UsageError, useColor } from "./io.js";
-import { localEngineOptions, modelSecrets, unsandboxedNotice, type LocalCommandOptions } from "./local-options.js";
+import { localEngineOptions, modelSecrets, resolveModelServer, unsandboxedNotice, type LocalCommandOptions } from "./local-options.js";
 
 /*
  * `grade eval <grader> --data rows.jsonl [--out results.jsonl]`: grade every row of a dataset on
@@ -72,6 +72,17 @@ function checkOptions(options: EvalCommandOptions, localFlags: readonly (readonl
       if (given[key] !== undefined) throw new UsageError(`${flag} is for the local engine; with --remote the API runs the grader`);
     }
   }
+}
+
+/** The local engine's settings that change rewards, for the results header (no secret in it). */
+function engineConfig(options: EvalCommandOptions): EngineConfig {
+  const models = resolveModelServer(options);
+  return {
+    model_base_url: models ? withoutCredentials(models.baseURL) : null,
+    model_api: models ? (models.api ?? "chat") : null,
+    model_map: models?.modelMap ?? {},
+    python: options.python ?? null,
+  };
 }
 
 function graderOf(source: GraderFile): JsonObject {
@@ -188,6 +199,7 @@ export async function evalCommand(
     grader: { file: source.label, sha256: sha256(JSON.stringify(grader)) },
     data: { file: data.label, sha256: data.sha256, bytes: data.bytes, rows: data.rows },
     engine: engineName,
+    ...(options.remote ? {} : { config: engineConfig(options) }),
   };
 
   const tally = new Tally(data.rows);

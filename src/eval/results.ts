@@ -23,6 +23,46 @@ export interface Header {
   readonly grader: { readonly file: string; readonly sha256: string };
   readonly data: { readonly file: string; readonly sha256: string; readonly bytes: number; readonly rows: number };
   readonly engine: "local" | "remote";
+  /**
+   * What else decides the rewards: the model server (its URL without credentials), the model
+   * map, the model API, the python interpreter; no secret. Absent in files of older runs.
+   */
+  readonly config?: EngineConfig;
+}
+
+/** The settings of a run that change its rewards, as the header records them (`null`: not set). */
+export interface EngineConfig {
+  readonly model_base_url: string | null;
+  readonly model_api: string | null;
+  readonly model_map: Readonly<Record<string, string>>;
+  readonly python: string | null;
+}
+
+/** How a setting is given on the command line, to say what differs. */
+const CONFIG_FLAGS: Readonly<Record<keyof EngineConfig, string>> = {
+  model_base_url: "--model-base-url",
+  model_api: "--model-api",
+  model_map: "--model",
+  python: "--python",
+};
+
+/** The settings that differ between two runs, in words (empty when none). */
+function configChanges(found: EngineConfig, wanted: EngineConfig): string[] {
+  const show = (key: keyof EngineConfig, value: unknown): string => {
+    if (value === null || value === undefined) return "not set";
+    if (key === "model_map") {
+      const entries = Object.entries(value as Record<string, string>);
+      return entries.length === 0 ? "no map" : entries.map(([from, to]) => `${from}=${to}`).join(", ");
+    }
+    return `\`${String(value)}\``;
+  };
+  const changes: string[] = [];
+  for (const key of Object.keys(CONFIG_FLAGS) as (keyof EngineConfig)[]) {
+    const a = found[key] ?? (key === "model_map" ? {} : null);
+    const b = wanted[key] ?? (key === "model_map" ? {} : null);
+    if (JSON.stringify(a) !== JSON.stringify(b)) changes.push(`${CONFIG_FLAGS[key]}: ${show(key, a)} then, ${show(key, b)} now`);
+  }
+  return changes;
 }
 
 /** Why the results file cannot be resumed: a message for the user (exit 2). */
@@ -46,6 +86,13 @@ function mismatch(found: Header, wanted: Header, out: string): string | undefine
   }
   if (found.engine !== wanted.engine) {
     return `\`${out}\` holds results of the ${found.engine === "remote" ? "API (--remote)" : "local engine"}; this run uses the ${wanted.engine === "remote" ? "API (--remote)" : "local engine"}`;
+  }
+  // Rows graded by two judges in one file mean nothing together: the settings must be the same.
+  if (isObject(found.config) && wanted.config) {
+    const changes = configChanges(found.config as unknown as EngineConfig, wanted.config);
+    if (changes.length) {
+      return `\`${out}\` was graded with other settings (${changes.join("; ")}): resume it with the same settings`;
+    }
   }
   return undefined;
 }
