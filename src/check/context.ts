@@ -4,7 +4,7 @@ import type { FormulaExpr } from "../formula/ast.js";
 import * as A from "../syntax/ast.js";
 import { decodeBlock, decodeQuoted } from "../syntax/strings.js";
 import type { Target } from "../schema/graders.js";
-import { type FileAccess, type FileResult, nodeFiles, readProjectFile } from "./files.js";
+import { type FileAccess, type FileResult, nodeFiles, readFileCall } from "./files.js";
 import { isGraderKind, modelKinds } from "./kinds.js";
 import { namespacesOf, type Namespaces } from "./namespaces.js";
 import { scanTemplates, type TemplateProblem, type TemplateRef } from "./templates.js";
@@ -192,12 +192,7 @@ export class CheckContext {
   fileOf(call: A.CallValue): FileResult {
     let result = this.fileResults.get(call);
     if (!result) {
-      const arg = call.args[0];
-      if (call.args.length !== 1 || !arg || arg.name || arg.value.kind !== "StringValue") {
-        result = { ok: false, message: '`file()` takes one path string, as in `file("graders/check.py")`' };
-      } else {
-        result = readProjectFile(arg.value.value, this.options.filename, this.options.root ?? process.cwd(), this.options.files ?? nodeFiles);
-      }
+      result = readFileCall(call, this.options.filename, this.options.root ?? process.cwd(), this.options.files ?? nodeFiles);
       this.fileResults.set(call, result);
     }
     return result;

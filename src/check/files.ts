@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { CallValue } from "../syntax/ast.js";
 
 /*
  * `file("...")` in a `.grade` file: a path relative to the `.grade` file that must stay inside
@@ -98,4 +99,13 @@ export function readProjectFile(relative: string, from: string | undefined, root
     const code = (error as NodeJS.ErrnoException).code;
     return { ok: false, message: `\`${relative}\` cannot be read${code ? ` (${code})` : ""}` };
   }
+}
+
+/** The target of a `file("...")` call, read under the project's rules, or why it cannot be. */
+export function readFileCall(call: CallValue, from: string | undefined, root: string, files: FileAccess): FileResult {
+  const arg = call.args[0];
+  if (call.args.length !== 1 || !arg || arg.name || arg.value.kind !== "StringValue") {
+    return { ok: false, message: '`file()` takes one path string, as in `file("graders/check.py")`' };
+  }
+  return readProjectFile(arg.value.value, from, root, files);
 }

@@ -1,5 +1,5 @@
 import { compile } from "../compile.js";
-import { nodeFiles, projectRoot, readProjectFile } from "../check/files.js";
+import { nodeFiles, projectRoot, readFileCall } from "../check/files.js";
 import { renderPretty } from "../diagnostics/render-pretty.js";
 import { readTests, showExpectation } from "../emit/tests.js";
 import type { TestResult } from "../engine/run-tests.js";
@@ -68,11 +68,7 @@ export async function testCommand(paths: readonly string[], options: TestCommand
         continue;
       }
       // `file()` in a test (a sample in its own file): read as the checker read it, inside the project.
-      const readFile = (call: CallValue) => {
-        const arg = call.args[0]?.value;
-        if (arg?.kind !== "StringValue") return { ok: false as const, message: "" };
-        return readProjectFile(arg.value, input.path, projectRoot(input.path), nodeFiles);
-      };
+      const readFile = (call: CallValue) => readFileCall(call, input.path, projectRoot(input.path), nodeFiles);
       const cases = readTests(result.document, readFile).cases.filter((t) => {
         const keep = options.filter === undefined || t.name.includes(options.filter);
         if (!keep) filteredOut++;

@@ -1,27 +1,11 @@
-import type { RunErrorFlag } from "../schema/run-errors.js";
+import { ERROR_KEYS, type RunErrorFlag } from "../schema/run-errors.js";
 
 /*
  * What grading one grader produced, and the `metadata.errors` object of the run response: the 14
  * keys the API always sends (flags false, companions null), in the API's order.
  */
 
-/** The 14 keys of `metadata.errors`, in the order the API sends them. */
-export const ERROR_KEYS = [
-  "formula_parse_error",
-  "sample_parse_error",
-  "truncated_observation_error",
-  "unresponsive_reward_error",
-  "invalid_variable_error",
-  "other_error",
-  "python_grader_server_error",
-  "python_grader_server_error_type",
-  "python_grader_runtime_error",
-  "python_grader_runtime_error_details",
-  "model_grader_server_error",
-  "model_grader_refusal_error",
-  "model_grader_parse_error",
-  "model_grader_server_error_details",
-] as const;
+export { ERROR_KEYS } from "../schema/run-errors.js";
 
 /** The boolean flags among ERROR_KEYS. */
 export type ErrorFlag = RunErrorFlag;

@@ -1,8 +1,9 @@
 /**
- * The error flags of a run response's `metadata.errors` (booleans; the API sends them all, false
- * when unset). One list for the engine that sets them and the tests that expect them.
+ * The `metadata.errors` object of a run response: the 14 keys the API always sends (flags false,
+ * companions null), in the API's order. One list for the engine that fills it and the tests that
+ * expect a flag.
  */
-export const RUN_ERROR_FLAGS = [
+export const ERROR_KEYS = [
   "formula_parse_error",
   "sample_parse_error",
   "truncated_observation_error",
@@ -10,10 +11,20 @@ export const RUN_ERROR_FLAGS = [
   "invalid_variable_error",
   "other_error",
   "python_grader_server_error",
+  "python_grader_server_error_type",
   "python_grader_runtime_error",
+  "python_grader_runtime_error_details",
   "model_grader_server_error",
   "model_grader_refusal_error",
   "model_grader_parse_error",
+  "model_grader_server_error_details",
 ] as const;
 
-export type RunErrorFlag = (typeof RUN_ERROR_FLAGS)[number];
+type ErrorKey = (typeof ERROR_KEYS)[number];
+
+/** The boolean flags among ERROR_KEYS (the others are their `_details` / `_type` companions). */
+export type RunErrorFlag = Exclude<ErrorKey, `${string}_details` | `${string}_type`>;
+
+export const RUN_ERROR_FLAGS: readonly RunErrorFlag[] = ERROR_KEYS.filter(
+  (key): key is RunErrorFlag => !key.endsWith("_details") && !key.endsWith("_type"),
+);
